@@ -16,12 +16,21 @@ port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Is this pid a live process? A zombie (killed, not yet reaped: there may be no init reaping
+# orphans in a container) counts as dead.
+pid_alive() {
+  local pid=$1 state
+  kill -0 "$pid" 2>/dev/null || return 1
+  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo X)
+  [[ $state != Z && $state != X ]]
+}
+
 # Pid from a pid file if that process is still alive, else nothing (stale files are removed).
 live_pid() {
   local pidfile=$1 pid
   [[ -f $pidfile ]] || return 1
   pid=$(cat "$pidfile" 2>/dev/null || true)
-  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+  if [[ -n $pid ]] && pid_alive "$pid"; then
     echo "$pid"; return 0
   fi
   rm -f "$pidfile"
