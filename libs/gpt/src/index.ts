@@ -1,0 +1,5 @@
+export * from './config';
+export * from './tokenizer';
+export * from './rng';
+export * from './backend';
+export * from './model';
