@@ -1,0 +1,3 @@
+export * from './event-log-contract';
+export * from './sample-event';
+export * from './wait-for';
