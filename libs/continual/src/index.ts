@@ -1,0 +1,10 @@
+export * from './metrics';
+export * from './promotion-policy';
+export * from './replay-reservoir';
+export * from './strategy-config';
+export { SeededRandom, hash32 } from './random';
+export * from './corpus/corpus-batch';
+export * from './corpus/split-held-out';
+export * from './corpus/load-corpus-dir';
+export * from './corpus/sotu-eras';
+export * from './corpus/shift-stream';
