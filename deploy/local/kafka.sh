@@ -116,9 +116,10 @@ logger.controller.level = INFO
 L4J
 }
 
+# exec: when started in the background the pid file must hold the JVM's pid, not a subshell's
 java_cmd() {
   # shellcheck disable=SC2086
-  java $KAFKA_HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+  exec java $KAFKA_HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$LOG4J_CONF" -cp "$LIBS/*" "$@"
 }
 
@@ -149,7 +150,7 @@ start() {
   write_config
   format_storage
   log "starting Kafka $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT), log $LOGFILE"
-  java_cmd kafka.Kafka "$CONF" >>"$LOGFILE" 2>&1 </dev/null &
+  (java_cmd kafka.Kafka "$CONF") >>"$LOGFILE" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
   wait_until "kafka port $KAFKA_PORT" "$LOGFILE" "$PIDFILE" port_open "$KAFKA_PORT"
   wait_until "kafka metadata request" "$LOGFILE" "$PIDFILE" metadata_ok

@@ -2,6 +2,7 @@
 // create a topic, produce one keyed message with headers, consume it back in a consumer group,
 // commit, then delete the topic. Exit 0 on success; prints what it did.
 'use strict';
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const { Kafka, logLevel } = require('kafkajs');
 
 const brokers = (process.argv[2] || process.env.RATCHET_KAFKA_BROKERS || '127.0.0.1:19092').split(',');
