@@ -1,0 +1,3 @@
+export * from './port';
+export * from './hashing';
+export * from './local/local-object-store';
