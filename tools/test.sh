@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite: provisions and starts Kafka, the S3 server and PostgreSQL on 127.0.0.1
+# (deploy/local/up.sh, cached under ~/.cache/ratchet), builds, runs every tier of every package,
+# stops the servers, and prints one closing "N passed, N failed" line.
+# RATCHET_TEST_TIERS="unit" (or "unit int") limits the tiers; RATCHET_SKIP_INFRA=1 skips provisioning.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+tiers=${RATCHET_TEST_TIERS:-unit int e2e}
+export RATCHET_TEST_TALLY
+RATCHET_TEST_TALLY=$(mktemp -t ratchet-tally.XXXXXX)
+
+needs_infra=0
+[[ $tiers == *int* || $tiers == *e2e* ]] && needs_infra=1
+if [[ $needs_infra == 1 && ${RATCHET_SKIP_INFRA:-0} != 1 ]]; then
+  deploy/local/up.sh >/dev/null || { echo "provisioning failed"; echo "0 passed, 1 failed"; exit 1; }
+  set -a
+  # shellcheck disable=SC1091
+  source "${RATCHET_STATE:-/tmp/ratchet-infra}/env"
+  set +a
+  [[ ${RATCHET_KEEP_INFRA:-0} == 1 ]] || trap 'deploy/local/down.sh >/dev/null 2>&1' EXIT
+fi
+
+npx turbo run build --output-logs=errors-only || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+rc=0
+for tier in $tiers; do
+  echo "=== test:$tier ==="
+  npx turbo run "test:$tier" --concurrency=1 --continue --output-logs=full || rc=1
+done
+
+node tools/tally.mjs "$RATCHET_TEST_TALLY" || rc=1
+rm -f "$RATCHET_TEST_TALLY"
+exit $rc
