@@ -8,3 +8,5 @@ export * from './corpus/split-held-out';
 export * from './corpus/load-corpus-dir';
 export * from './corpus/sotu-eras';
 export * from './corpus/shift-stream';
+export * from './ewc';
+export * from './distillation';
