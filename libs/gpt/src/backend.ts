@@ -44,8 +44,8 @@ async function trySet(name: string): Promise<boolean> {
  * `auto` prefers tfjs-node when installed, then wasm, then cpu; an explicit name that cannot start is an error.
  */
 export async function initBackend(name: BackendName = 'wasm'): Promise<string> {
-  // Silence the "install tfjs-node" banner; it is advice, not a problem.
-  tf.env().set('IS_TEST', true);
+  // Production mode: no debug checks, and no "install tfjs-node" banner (advice, not a problem).
+  tf.env().set('PROD', true);
   if (name === 'tensorflow' || name === 'auto') {
     if (tryLoadNative() && (await trySet('tensorflow'))) return tf.getBackend();
     if (name === 'tensorflow') {

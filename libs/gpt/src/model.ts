@@ -52,7 +52,8 @@ export class GPT {
       const data = new Float32Array(size);
       if (spec.init === 'ones') data.fill(1);
       else if (spec.init !== 'zeros') for (let i = 0; i < size; i++) data[i] = rng.normal() * spec.init;
-      this.vars.set(name, tf.variable(tf.tensor(data, spec.shape), trainable, `${prefix}/${name}`));
+      // tidy frees the initial value once the variable holds its own copy (variables survive tidy).
+      this.vars.set(name, tf.tidy(() => tf.variable(tf.tensor(data, spec.shape), trainable, `${prefix}/${name}`)));
     }
     this.ropeRotate = rotateHalfMatrix(headSize(this.config), ropeDims(this.config));
   }
