@@ -72,7 +72,7 @@ describe('lineage projection', () => {
   });
 
   it('ignores a batch whose content arrived before, and a re-delivered arrival', () => {
-    const state = fold([arrived('b1', 'x'), arrived('b1', 'x'), arrived('b9', 'x')]);
+    const state = fold([arrived('b1', 'd'), arrived('b1', 'd'), arrived('b9', 'd')]);
     expect(state.batches.map((b) => b.batchId)).toEqual(['b1']);
   });
 
