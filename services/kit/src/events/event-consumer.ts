@@ -1,0 +1,48 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { EventLog, Subscription } from '@ratchet/eventlog';
+import { Readiness } from '../health/readiness';
+import { Metrics } from '../metrics/metrics';
+import { EVENT_LOG } from '../runtime/tokens';
+import { EVENT_REACTOR, EventReactor } from './event-reactor';
+import { LineageProjection } from './lineage-projection';
+
+/** Replays the log into the projection, then feeds new events to the service's reactor. */
+@Injectable()
+export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('events');
+  private subscription: Subscription | null = null;
+
+  constructor(
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(EVENT_REACTOR) private readonly reactor: EventReactor,
+    private readonly projection: LineageProjection,
+    private readonly metrics: Metrics,
+    readiness: Readiness,
+  ) {
+    readiness.register('event-log', () => this.subscription !== null);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.projection.rebuild();
+    this.subscription = await this.log.subscribe(this.reactor.group, async ({ event }) => {
+      const timer = this.metrics.handleSeconds.startTimer({ type: event.name });
+      try {
+        this.projection.apply(event);
+        await this.reactor.react(event);
+        this.metrics.eventsHandled.inc({ type: event.name, outcome: 'ok' });
+      } catch (error) {
+        this.metrics.eventsHandled.inc({ type: event.name, outcome: 'error' });
+        this.logger.error({ msg: 'handler failed', type: event.type, id: event.id, error: String(error) });
+        throw error;
+      } finally {
+        timer();
+      }
+    });
+    await this.reactor.resume?.();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = null;
+  }
+}
