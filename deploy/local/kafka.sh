@@ -33,6 +33,7 @@ check_java() {
 }
 
 install() {
+  install_lock kafka
   check_java
   if [[ -f $HOME_DIR/.complete ]]; then log "kafka $KAFKA_VERSION already installed in $HOME_DIR"; return 0; fi
   command -v mvn >/dev/null || die "mvn not found (apt-get install -y maven)"
@@ -150,7 +151,7 @@ start() {
   write_config
   format_storage
   log "starting Kafka $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT), log $LOGFILE"
-  (java_cmd kafka.Kafka "$CONF") >>"$LOGFILE" 2>&1 </dev/null &
+  (java_cmd kafka.Kafka "$CONF") >>"$LOGFILE" 2>&1 </dev/null 8>&- 9>&- &
   echo $! >"$PIDFILE"
   wait_until "kafka port $KAFKA_PORT" "$LOGFILE" "$PIDFILE" port_open "$KAFKA_PORT"
   wait_until "kafka metadata request" "$LOGFILE" "$PIDFILE" metadata_ok
@@ -169,6 +170,9 @@ status() {
 
 env_lines() { echo "RATCHET_KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT"; }
 
+case "${1:-}" in
+  install|start|stop|restart) take_lock "$RATCHET_STATE/.kafka.lock" ;;
+esac
 case "${1:-}" in
   install) install ;;
   start) start ;;

@@ -89,5 +89,18 @@ require_free_port() {
   fi
 }
 
+# take_lock <file> [fd]: serialize concurrent runs (several test runners may call up.sh at once).
+# Holds an exclusive flock on the fd (9 by default) until the script exits; server processes are
+# started with `8>&- 9>&-` so they do not inherit (and keep) the locks.
+take_lock() {
+  local file=$1 fd=${2:-9}
+  mkdir -p "$(dirname "$file")"
+  eval "exec $fd>>\"\$file\""
+  if ! flock -w 900 "$fd"; then die "could not get the lock $file within 900s"; fi
+}
+
+# Installs share the cache between state dirs: one installer at a time per component.
+install_lock() { take_lock "$RATCHET_CACHE/.$1-install.lock" 8; }
+
 # Node scripts under verify/ need kafkajs/minio: resolve them from the repo's node_modules.
 repo_root() { (cd "$DEPLOY_LOCAL_DIR/../.." && pwd); }

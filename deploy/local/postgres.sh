@@ -28,6 +28,7 @@ pg_bindir() {
 }
 
 install() {
+  install_lock postgres
   if pg_bindir >/dev/null; then log "PostgreSQL server found in $(pg_bindir)"; return 0; fi
   [[ $EUID -eq 0 ]] || die "PostgreSQL server binaries missing and not root: run 'apt-get install -y postgresql' as root"
   log "installing the Debian postgresql package"
@@ -124,7 +125,7 @@ start() {
   clear_stale_lock
   log "starting PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT, log $LOGFILE"
   # pg_ctl -w waits for readiness itself and copes with a stale postmaster.pid
-  if ! pg_ctl_ -l "$LOGFILE" -w -t "$RATCHET_WAIT_S" start >"$STATE/pg_ctl.log" 2>&1; then
+  if ! pg_ctl_ -l "$LOGFILE" -w -t "$RATCHET_WAIT_S" start >"$STATE/pg_ctl.log" 2>&1 8>&- 9>&-; then
     cat "$STATE/pg_ctl.log" >&2; show_log_tail "$LOGFILE"; die "PostgreSQL did not start within ${RATCHET_WAIT_S}s"
   fi
   ensure_role_and_db
@@ -157,6 +158,9 @@ status() {
 database_url() { echo "postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB"; }
 env_lines() { echo "RATCHET_DATABASE_URL=$(database_url)"; }
 
+case "${1:-}" in
+  install|start|stop|restart) take_lock "$RATCHET_STATE/.postgres.lock" ;;
+esac
 case "${1:-}" in
   install) install ;;
   start) start ;;

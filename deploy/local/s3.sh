@@ -23,6 +23,7 @@ PIDFILE="$STATE/versitygw.pid"
 LOGFILE="$STATE/versitygw.log"
 
 install() {
+  install_lock s3
   if [[ -x $BIN ]]; then log "versitygw $VGW_VERSION already built: $BIN"; return 0; fi
   command -v go >/dev/null || die "go not found (apt-get install -y golang-go, or a Go >= 1.24 toolchain)"
   mkdir -p "$BIN_DIR"
@@ -76,7 +77,7 @@ start() {
   # shellcheck disable=SC2086
   ROOT_ACCESS_KEY_ID="$S3_ACCESS_KEY" ROOT_SECRET_ACCESS_KEY="$S3_SECRET_KEY" \
     "$BIN" --port "127.0.0.1:$S3_PORT" --region "$S3_REGION" --health /health --quiet \
-    posix $extra "$DATA" >>"$LOGFILE" 2>&1 </dev/null &
+    posix $extra "$DATA" >>"$LOGFILE" 2>&1 </dev/null 8>&- 9>&- &
   echo $! >"$PIDFILE"
   wait_until "versitygw health on port $S3_PORT" "$LOGFILE" "$PIDFILE" health_ok
   ensure_bucket || { show_log_tail "$LOGFILE"; die "could not create bucket $S3_BUCKET"; }
@@ -103,6 +104,9 @@ RATCHET_S3_BUCKET=$S3_BUCKET
 ENV
 }
 
+case "${1:-}" in
+  install|start|stop|restart) take_lock "$RATCHET_STATE/.s3.lock" ;;
+esac
 case "${1:-}" in
   install) install ;;
   start) start ;;

@@ -35,8 +35,8 @@ all start || die "start failed (see messages above)"
   "$HERE/kafka.sh" env
   "$HERE/s3.sh" env
   "$HERE/postgres.sh" env
-} >"$RATCHET_STATE/env.tmp"
-mv "$RATCHET_STATE/env.tmp" "$RATCHET_STATE/env"
+} >"$RATCHET_STATE/env.tmp.$$"
+mv "$RATCHET_STATE/env.tmp.$$" "$RATCHET_STATE/env"
 
 if [[ $VERIFY == 1 ]]; then
   set -a; # shellcheck disable=SC1091
