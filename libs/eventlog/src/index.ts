@@ -2,3 +2,8 @@ export * from './port';
 export * from './partitioning';
 export * from './retry';
 export * from './file/file-event-log';
+export * from './kafka/kafka-config';
+export * from './kafka/kafka-connection';
+export * from './kafka/topics';
+export * from './kafka/dead-letters';
+export * from './kafka/kafka-event-log';

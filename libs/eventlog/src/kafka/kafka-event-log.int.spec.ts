@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { DEAD_LETTER_HEADERS } from '@ratchet/contracts';
+import { describeEventLogContract, sampleEvent, waitFor } from '../testing';
+import { EventLog } from '../port';
+import { kafkaEventLogOptionsFromEnv } from './kafka-config';
+import { KafkaConnection } from './kafka-connection';
+import { KafkaEventLog } from './kafka-event-log';
+import { headerText } from './dead-letters';
+
+const freshTopic = () => `ratchet-test-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+
+/** Settings from RATCHET_* (the test runner provisions the servers); throws a clear error when missing. */
+function settings(topic: string) {
+  return { ...kafkaEventLogOptionsFromEnv(), clientId: 'ratchet-int-test', topic, deadLetterTopic: `${topic}.dlq`, partitions: 2 };
+}
+
+async function deleteTopics(topics: string[]): Promise<void> {
+  const admin = new KafkaConnection(kafkaEventLogOptionsFromEnv()).admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+describeEventLogContract(
+  'kafka',
+  () => {
+    const topic = freshTopic();
+    return {
+      open: () => KafkaEventLog.open(settings(topic)),
+      reopen: () => KafkaEventLog.open(settings(topic)),
+      cleanup: () => deleteTopics([topic, `${topic}.dlq`]),
+    };
+  },
+  30_000,
+);
+
+describe('KafkaEventLog with foreign records in the topic', () => {
+  let topic: string;
+  let log: EventLog | null = null;
+  let connection: KafkaConnection;
+
+  beforeEach(() => {
+    topic = freshTopic();
+    connection = new KafkaConnection(kafkaEventLogOptionsFromEnv());
+  });
+
+  afterEach(async () => {
+    await log?.close();
+    await deleteTopics([topic, `${topic}.dlq`]);
+  });
+
+  it('dead-letters a garbage record with its reason and delivers the valid events around it', async () => {
+    log = await KafkaEventLog.open(settings(topic));
+    await log.append([sampleEvent('lin-a', 1)]);
+    const raw = connection.producer();
+    await raw.connect();
+    await raw.send({ topic, messages: [{ key: 'lin-a', value: 'this is {not json' }] });
+    await raw.disconnect();
+    await log.append([sampleEvent('lin-a', 2)]);
+
+    const seen: string[] = [];
+    const sub = await log.subscribe('garbage-group', async ({ event }) => void seen.push(event.id));
+    await waitFor(() => seen.length === 2, 15_000, 'the two valid events');
+    const letters = await waitFor(async () => {
+      const all = await log!.deadLetters();
+      return all.length > 0 ? all : null;
+    }, 15_000, 'a dead letter');
+    await sub.stop();
+
+    expect(seen).toEqual(['lin-a-1', 'lin-a-2']);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ group: 'garbage-group', event: null, raw: 'this is {not json', offset: 1 });
+    expect(letters[0]!.reason).toMatch(/value/);
+    // the reader skips it as well
+    expect((await log.read()).map((s) => s.event.id)).toEqual(['lin-a-1', 'lin-a-2']);
+  }, 30_000);
+
+  it('records the reason, code and origin of a dead letter in its Kafka headers', async () => {
+    log = await KafkaEventLog.open(settings(topic));
+    const raw = connection.producer();
+    await raw.connect();
+    await raw.send({ topic, messages: [{ key: 'lin-b', value: '{"batchId":"b"}', headers: { ce_type: 'ratchet.Nope.v1' } }] });
+    await raw.disconnect();
+    const sub = await log.subscribe('header-group', async () => undefined);
+    await waitFor(async () => (await log!.deadLetters()).length > 0, 15_000, 'a dead letter');
+    await sub.stop();
+
+    const headers: Record<string, string | null>[] = [];
+    const reader = connection.consumer(`inspect-${randomUUID()}`);
+    await reader.connect();
+    await reader.subscribe({ topics: [`${topic}.dlq`], fromBeginning: true });
+    await reader.run({
+      eachMessage: async ({ message }) => {
+        headers.push(Object.fromEntries(Object.values(DEAD_LETTER_HEADERS).map((h) => [h, headerText(message, h)])));
+      },
+    });
+    await waitFor(() => headers.length > 0, 15_000, 'the dead-letter record');
+    await reader.disconnect();
+
+    expect(headers[0]).toMatchObject({
+      [DEAD_LETTER_HEADERS.sourceTopic]: topic,
+      [DEAD_LETTER_HEADERS.sourceOffset]: '0',
+    });
+    expect(headers[0]![DEAD_LETTER_HEADERS.reason]).toBeTruthy();
+    expect(headers[0]![DEAD_LETTER_HEADERS.code]).toBeTruthy();
+  }, 30_000);
+});
