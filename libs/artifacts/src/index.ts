@@ -1,0 +1,3 @@
+export * from './layout';
+export * from './checkpoint-store';
+export * from './batch-split';
