@@ -1,0 +1,25 @@
+// The evaluator's settings: the kit's shared ones plus how much it scores and on which backend.
+import { loadConfig, serviceEnv } from '@ratchet/service-kit';
+import { z } from 'zod';
+
+const positiveInt = z.coerce.number().int().positive();
+
+export const EvaluatorEnv = serviceEnv(8083, {
+  /** Tokens scored per held-out set and model (the first ones of the set; bounded so evaluation cost stays flat). */
+  RATCHET_EVAL_MAX_TOKENS: positiveInt.default(8192),
+  /** Windows of block_size tokens per forward pass. */
+  RATCHET_EVAL_BATCH_SIZE: positiveInt.default(8),
+  /** Scores kept in memory per (model, eval set, max tokens), so a champion is not re-scored for every candidate. */
+  RATCHET_EVAL_CACHE_ENTRIES: positiveInt.default(4096),
+  /** Score the untrained model (same config and init seed) on every set, or only for a lineage's first model. */
+  RATCHET_EVAL_UNTRAINED: z.enum(['always', 'first']).default('always'),
+  /** Attempts per checkpoint before the evaluator gives up until its next start (which resumes it). */
+  RATCHET_EVAL_MAX_ATTEMPTS: positiveInt.default(3),
+  RATCHET_TF_BACKEND: z.enum(['wasm', 'cpu', 'tensorflow', 'auto']).default('wasm'),
+});
+
+export type EvaluatorConfig = z.infer<typeof EvaluatorEnv>;
+
+export function loadEvaluatorConfig(env: NodeJS.ProcessEnv = process.env): EvaluatorConfig {
+  return loadConfig(EvaluatorEnv, env);
+}
