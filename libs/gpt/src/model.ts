@@ -16,6 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { GPTConfig, headSize, ropeDims, validateConfig } from './config';
+import { causalAttention, embedding, linear } from './kernels';
 import { Rng } from './rng';
 
 /** A tensor's data on the host, as stored in checkpoints. */
@@ -137,7 +138,7 @@ export class GPT {
     if (T > cfg.block_size) throw new Error(`sequence length ${T} exceeds block_size ${cfg.block_size}`);
     const p = (name: string): tf.Variable => this.variable(name);
     const oneHot = tf.oneHot(idx.flatten(), cfg.vocab_size).toFloat(); // (B·T, V)
-    let x: tf.Tensor2D = tf.matMul(oneHot, p('transformer.wte.weight')); // (B·T, C)
+    let x: tf.Tensor2D = embedding(oneHot as tf.Tensor2D, p('transformer.wte.weight') as tf.Tensor2D); // (B·T, C)
     const rope = this.ropeTables(T);
     const mask = tf.tensor2d(this.causalMask(T), [T, T]); // (T, T), 0 or -1e9
     for (let l = 0; l < cfg.n_layer; l++) {
@@ -153,7 +154,7 @@ export class GPT {
       }
     }
     x = this.norm(x, 'transformer.ln_f') as tf.Tensor2D;
-    return tf.matMul(x, p('lm_head.weight')); // (B·T, V)
+    return linear(x, p('lm_head.weight') as tf.Tensor2D); // (B·T, V)
   }
 
   private attention(
@@ -166,19 +167,15 @@ export class GPT {
   ): tf.Tensor2D {
     const { n_head: nh, n_embd: C } = this.config;
     const hs = C / nh;
-    const qkv = this.linear(x, `${h}.attn.attn`); // (B·T, 3C)
-    const heads = qkv.reshape([B, T, 3, nh, hs]).transpose([2, 0, 3, 1, 4]); // (3, B, nh, T, hs)
-    let [qk, v] = tf.split(heads, [2, 1], 0) as [tf.Tensor, tf.Tensor]; // (2, B, nh, T, hs), (1, B, nh, T, hs)
+    let qkv: tf.Tensor = this.linear(x, `${h}.attn.attn`); // (B·T, 3C)
     if (rope) {
-      const rotated = tf.matMul(qk.reshape([-1, hs]), rope.rotate).reshape(qk.shape); // rotate_half on rotary dims
-      qk = tf.add(tf.mul(qk, rope.cos), tf.mul(rotated, rope.sin)); // (2, B, nh, T, hs); tables broadcast (T, hs)
+      // rotate_half within every head as one matmul; the tables leave v heads and non-rotary dims alone
+      const rotated = linear(qkv.reshape([-1, hs]) as tf.Tensor2D, rope.rotate).reshape([B, T, 3 * C]); // (B, T, 3C)
+      qkv = tf.add(tf.mul(qkv.reshape([B, T, 3 * C]), rope.cos), tf.mul(rotated, rope.sin)); // (B, T, 3C)
     }
-    const q = qk.slice([0], [1]).reshape([B * nh, T, hs]); // (B·nh, T, hs)
-    const k = qk.slice([1], [1]).reshape([B * nh, T, hs]); // (B·nh, T, hs)
-    let att = tf.matMul(q, k, false, true).mul(1 / Math.sqrt(hs)); // (B·nh, T, T)
-    att = tf.softmax(tf.add(att, mask)); // causal: future positions get -1e9
-    const y = tf.matMul(att, v.reshape([B * nh, T, hs])); // (B·nh, T, hs)
-    const merged = y.reshape([B, nh, T, hs]).transpose([0, 2, 1, 3]).reshape([B * T, C]); // (B·T, C)
+    const heads = qkv.reshape([B, T, 3 * nh, hs]).transpose([0, 2, 1, 3]) as tf.Tensor4D; // (B, 3·nh, T, hs)
+    const y = causalAttention(heads, nh, mask, 1 / Math.sqrt(hs)); // (B, nh, T, hs)
+    const merged = y.transpose([0, 2, 1, 3]).reshape([B * T, C]); // (B·T, C)
     return this.linear(merged as tf.Tensor2D, `${h}.attn.proj`); // (B·T, C)
   }
 
@@ -193,9 +190,8 @@ export class GPT {
   }
 
   private linear(x: tf.Tensor2D, name: string): tf.Tensor2D {
-    const w = this.variable(`${name}.weight`);
-    if (!this.config.bias) return tf.matMul(x, w);
-    return tf.fused.matMul({ a: x, b: w, bias: this.variable(`${name}.bias`) }) as tf.Tensor2D; // matmul + bias in one kernel
+    const w = this.variable(`${name}.weight`) as tf.Tensor2D;
+    return linear(x, w, this.config.bias ? (this.variable(`${name}.bias`) as tf.Tensor1D) : undefined);
   }
 
   private norm(x: tf.Tensor2D, name: string): tf.Tensor {
@@ -216,12 +212,13 @@ export class GPT {
     if (n === 0) return null;
     let host = this.ropeCache.get(T);
     if (!host) {
-      host = ropeHostTables(T, hs, n, this.config.rope_base);
+      host = ropeHostTables(T, hs, n, this.config.n_head, this.config.rope_base);
       this.ropeCache.set(T, host);
     }
+    const C3 = 3 * this.config.n_embd;
     return {
-      cos: tf.tensor2d(host.cos, [T, hs]),
-      sin: tf.tensor2d(host.sin, [T, hs]),
+      cos: tf.tensor2d(host.cos, [T, C3]),
+      sin: tf.tensor2d(host.sin, [T, C3]),
       rotate: tf.tensor2d(this.ropeRotate, [hs, hs]),
     };
   }
@@ -304,18 +301,21 @@ function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, V: number): tf.
   return f(logits, onehot) as tf.Scalar;
 }
 
-/** cos/sin tables (T, hs): rotary angles on the first n dims (θ repeated twice, "rotate half"), identity after. */
-function ropeHostTables(T: number, hs: number, n: number, base: number): { cos: Float32Array; sin: Float32Array } {
-  const cos = new Float32Array(T * hs);
-  const sin = new Float32Array(T * hs);
+/**
+ * cos/sin tables (T, 3C) over a fused qkv row: rotary angles on the first n dims of every q and k
+ * head (θ repeated twice, the "rotate half" layout), cos 1 and sin 0 elsewhere (v heads, other dims).
+ */
+function ropeHostTables(T: number, hs: number, n: number, nh: number, base: number): { cos: Float32Array; sin: Float32Array } {
+  const width = 3 * nh * hs;
+  const cos = new Float32Array(T * width).fill(1);
+  const sin = new Float32Array(T * width);
   for (let t = 0; t < T; t++) {
-    for (let j = 0; j < hs; j++) {
-      if (j < n) {
+    for (let head = 0; head < 2 * nh; head++) {
+      for (let j = 0; j < n; j++) {
         const theta = 1 / Math.pow(base, (2 * (j % (n / 2))) / n);
-        cos[t * hs + j] = Math.cos(t * theta);
-        sin[t * hs + j] = Math.sin(t * theta);
-      } else {
-        cos[t * hs + j] = 1;
+        const at = t * width + head * hs + j;
+        cos[at] = Math.cos(t * theta);
+        sin[at] = Math.sin(t * theta);
       }
     }
   }
