@@ -3,6 +3,7 @@ import 'reflect-metadata';
 export * from './config/env';
 export * from './runtime/tokens';
 export * from './runtime/adapters';
+export { kafkaConnection, topicName } from './runtime/production-adapters';
 export * from './logging/json-logger';
 export * from './health/readiness';
 export * from './metrics/metrics';
