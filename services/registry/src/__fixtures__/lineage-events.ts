@@ -1,0 +1,100 @@
+// Builders of one lineage's events for tests, with a clock that ticks a second per event.
+import { AnyEvent, EventDataOf, EventName, createEvent } from '@ratchet/contracts';
+
+export const sha = (c: string): string => c.repeat(64);
+
+export class LineageEvents {
+  private tick = 0;
+  constructor(
+    readonly lineage = 'lin',
+    readonly source = 'test',
+  ) {}
+
+  event<N extends EventName>(name: N, data: EventDataOf<N>, id = `${name}-${this.lineage}-${this.tick + 1}`, source = this.source): AnyEvent {
+    this.tick += 1;
+    return createEvent(name, data, {
+      source,
+      subject: this.lineage,
+      correlationid: 'chain',
+      id,
+      time: new Date(Date.UTC(2026, 0, 1, 0, 0, this.tick)),
+    }) as AnyEvent;
+  }
+
+  configured(policy: Record<string, unknown> = {}, preset = 'tiny'): AnyEvent {
+    return this.event('LineageConfigured', { lineage: this.lineage, preset, modelOverrides: {}, strategy: {}, training: {}, policy });
+  }
+
+  arrived(batchId: string, content = batchId): AnyEvent {
+    const hex = Buffer.from(content).toString('hex').padEnd(64, '0').slice(0, 64);
+    return this.event('DataBatchArrived', {
+      batchId,
+      lineage: this.lineage,
+      records: 10,
+      bytes: 100,
+      rejected: 0,
+      contentSha256: hex,
+      train: { key: `batches/${batchId}/train`, sha256: sha('a'), records: 9, bytes: 90 },
+      heldOut: { key: `batches/${batchId}/held-out`, sha256: sha('b'), records: 1, bytes: 10 },
+      source: 'test',
+    });
+  }
+
+  refused(batchId: string): AnyEvent {
+    return this.event('BatchRejected', { batchId, lineage: this.lineage, reasons: [{ position: 3, field: 'text', reason: 'empty' }], rejectedTo: 'dead-letters' });
+  }
+
+  started(batchId: string, checkpointId: string, parentId: string | null): AnyEvent {
+    return this.event('IncrementStarted', { batchId, checkpointId, parentId, strategy: { replay: 0.05 }, lrSchedule: { peak: 3e-4 } });
+  }
+
+  saved(batchId: string, checkpointId: string, parentId: string | null, objectKey = `checkpoints/${this.lineage}/${checkpointId}`): AnyEvent {
+    return this.event(
+      'CheckpointSaved',
+      { checkpointId, parentId, batchId, objectKey, manifestSha256: sha('c'), steps: 10, tokens: 1000, trainLoss: 2.5, wallTimeMs: 1234, backend: 'wasm' },
+      `checkpoint-saved:${checkpointId}`,
+    );
+  }
+
+  failed(batchId: string, parentId: string | null): AnyEvent {
+    return this.event('TrainingFailed', { batchId, parentId, reason: 'diverged', message: 'loss is NaN', retryable: false });
+  }
+
+  /** Scores per eval set: [batchId, candidate BPB, champion BPB or null, untrained BPB or null]; loss = BPB · ln 2. */
+  scored(checkpointId: string, batchId: string, baselineId: string | null, sets: [string, number | null, number | null, number | null][]): AnyEvent {
+    const s = (bpb: number | null) => ({ loss: bpb === null ? null : bpb * Math.LN2, bpb });
+    return this.event(
+      'RetentionScored',
+      {
+        checkpointId,
+        baselineId,
+        batchId,
+        sets: sets.map(([set, candidate, baseline, untrained]) => ({
+          batchId: set,
+          isNew: set === batchId,
+          tokens: 100,
+          candidate: s(candidate),
+          baseline: baseline === null ? null : s(baseline),
+          untrained: untrained === null ? null : s(untrained),
+        })),
+        retention: 0.01,
+        plasticity: 0.2,
+        bwt: null,
+        forgetting: null,
+      },
+      `scored:${checkpointId}`,
+    );
+  }
+
+  promoted(checkpointId: string, previousId: string | null): AnyEvent {
+    return this.event('ModelPromoted', { checkpointId, previousId, policy: { mode: 'relative' }, rules: [{ rule: 'plasticity', passed: true, value: 0.2, threshold: 0.01, evalSet: 'b' }] }, `decision:${checkpointId}`, 'ratchet/registry');
+  }
+
+  rejected(checkpointId: string, championId: string | null): AnyEvent {
+    return this.event('PromotionRejected', { checkpointId, championId, policy: { mode: 'relative' }, rules: [{ rule: 'retention', passed: false, value: 0.05, threshold: 0.02, evalSet: 'b1' }] }, `decision:${checkpointId}`, 'ratchet/registry');
+  }
+
+  rolledBack(from: string, to: string, by = 'alice', reason = 'regression in production'): AnyEvent {
+    return this.event('ChampionRolledBack', { from, to, by, reason });
+  }
+}
