@@ -1,0 +1,160 @@
+// The producers' path against the real Kafka (deploy/local/up.sh); events go to the embedded file log.
+import { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Consumer, KafkaMessage } from 'kafkajs';
+import { DEAD_LETTER_HEADERS, EventOf, SEAL_HEADER, TOPICS } from '@ratchet/contracts';
+import { EventLog, KafkaConnection } from '@ratchet/eventlog';
+import { waitFor } from '@ratchet/eventlog/testing';
+import { ObjectStore } from '@ratchet/objectstore';
+import { EVENT_LOG, OBJECT_STORE, startService } from '@ratchet/service-kit';
+import { AppModule, IngestConfig, loadIngestConfig } from '..';
+
+const brokers = process.env.RATCHET_KAFKA_BROKERS;
+
+describe('Kafka records consumer', () => {
+  const prefix = `t${Date.now().toString(36)}${randomUUID().slice(0, 6)}.`;
+  const recordsTopic = `${prefix}${TOPICS.records}`;
+  const deadLetterTopic = `${prefix}${TOPICS.recordsDeadLetter}`;
+  let dir: string;
+  let config: IngestConfig;
+  let connection: KafkaConnection;
+  let dlqReader: Consumer | null = null;
+
+  jest.setTimeout(120_000);
+
+  beforeAll(async () => {
+    if (!brokers) throw new Error('RATCHET_KAFKA_BROKERS is not set: run deploy/local/up.sh and `set -a; . /tmp/ratchet-infra/env; set +a`');
+    dir = await mkdtemp(join(tmpdir(), 'ratchet-ingest-kafka-'));
+    config = loadIngestConfig({
+      RATCHET_KAFKA_BROKERS: brokers,
+      RATCHET_KAFKA_TOPIC_PREFIX: prefix,
+      RATCHET_KAFKA_PARTITIONS: '2',
+      RATCHET_INGEST_KAFKA_CONSUMER: 'true',
+      RATCHET_DATA_DIR: join(dir, 'data'),
+      RATCHET_HTTP_PORT: '0',
+      RATCHET_LOG_LEVEL: 'warn',
+      RATCHET_SEAL_WINDOW_MS: '600000',
+    });
+    connection = new KafkaConnection({ brokers: config.RATCHET_KAFKA_BROKERS, clientId: 'ingest-int-test' });
+  });
+
+  afterAll(async () => {
+    await dlqReader?.disconnect();
+    const admin = connection.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [recordsTopic, deadLetterTopic] }).catch(() => undefined);
+    await admin.deleteGroups([`${prefix}ingest`]).catch(() => undefined);
+    await admin.disconnect();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const start = () => startService(AppModule.register(config), { name: 'ingest', config, embedded: true });
+  const arrivals = async (log: EventLog) =>
+    (await log.read()).map((s) => s.event).filter((e): e is EventOf<'DataBatchArrived'> => e.name === 'DataBatchArrived');
+
+  it('seals by seal message, stores and announces the batches, dead-letters every bad record with its reason, commits, and a replay adds nothing', async () => {
+    let app: INestApplication = await start();
+    const producer = connection.producer();
+    await producer.connect();
+    const record = (lineage: string, text: string) => ({ key: lineage, value: JSON.stringify({ text, lineage }) });
+    const aTexts = Array.from({ length: 5 }, (_, i) => `kafka-a record ${i}`);
+    const bTexts = Array.from({ length: 3 }, (_, i) => `kafka-b record ${i}`);
+    await producer.send({
+      topic: recordsTopic,
+      messages: [
+        ...aTexts.slice(0, 3).map((t) => record('kafka-a', t)),
+        { key: 'kafka-a', value: '{"text": oops' },
+        ...bTexts.map((t) => ({ key: 'kafka-b', value: JSON.stringify({ text: t }) })), // lineage from the key
+        { key: 'kafka-a', value: JSON.stringify({ text: '', lineage: 'kafka-a' }) },
+        { key: 'kafka-b', value: JSON.stringify({ text: 'wrong partition', lineage: 'kafka-a' }) },
+        ...aTexts.slice(3).map((t) => record('kafka-a', t)),
+        { key: 'kafka-c', value: JSON.stringify({ text: 'a lonely record', lineage: 'kafka-c' }) },
+        { key: 'kafka-a', value: '', headers: { [SEAL_HEADER]: 'kafka-a' } },
+        { key: 'kafka-b', value: JSON.stringify({ seal: true, lineage: 'kafka-b' }) },
+        { key: 'kafka-c', value: JSON.stringify({ seal: true, lineage: 'kafka-c' }) },
+      ],
+    });
+    await producer.disconnect();
+
+    const log = app.get<EventLog>(EVENT_LOG);
+    const store = app.get<ObjectStore>(OBJECT_STORE);
+    const arrived = await waitFor(async () => {
+      const a = await arrivals(log);
+      return a.length >= 2 ? a : null;
+    }, 30_000, 'DataBatchArrived for kafka-a and kafka-b');
+    const byLineage = Object.fromEntries(arrived.map((e) => [e.subject, e.data]));
+    expect(byLineage['kafka-a']).toMatchObject({ records: 5, source: 'kafka' });
+    expect(byLineage['kafka-b']).toMatchObject({ records: 3, source: 'kafka' });
+    for (const [lineage, texts] of [['kafka-a', aTexts], ['kafka-b', bTexts]] as const) {
+      const data = byLineage[lineage]!;
+      const stored: string[] = [];
+      for (const split of [data.train, data.heldOut]) {
+        stored.push(...(await store.get(split.key)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l).text as string));
+      }
+      expect(stored.sort()).toEqual([...texts].sort()); // no valid record lost
+    }
+
+    const rejectedC = await waitFor(async () => (await log.read()).map((s) => s.event).find((e) => e.name === 'BatchRejected' && e.subject === 'kafka-c'), 30_000, 'BatchRejected for kafka-c');
+    expect(rejectedC.name === 'BatchRejected' && rejectedC.data.rejectedTo).toBe(deadLetterTopic);
+
+    const dead = await readDeadLetters(4);
+    const summary = dead.map((m) => ({ code: header(m, DEAD_LETTER_HEADERS.code), field: header(m, DEAD_LETTER_HEADERS.field), value: m.value?.toString() }));
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        { code: 'malformed-json', field: '', value: '{"text": oops' },
+        { code: 'invalid-field', field: 'text', value: JSON.stringify({ text: '', lineage: 'kafka-a' }) },
+        { code: 'invalid-field', field: 'key', value: JSON.stringify({ text: 'wrong partition', lineage: 'kafka-a' }) },
+        { code: 'batch-too-small', field: '', value: JSON.stringify({ text: 'a lonely record', lineage: 'kafka-c' }) },
+      ]),
+    );
+    for (const m of dead) {
+      expect(header(m, DEAD_LETTER_HEADERS.reason)!.length).toBeGreaterThan(0);
+      expect(header(m, DEAD_LETTER_HEADERS.sourceTopic)).toBe(recordsTopic);
+      expect(Number(header(m, DEAD_LETTER_HEADERS.sourceOffset))).toBeGreaterThanOrEqual(0);
+    }
+
+    // every message was handled, so every offset is committed
+    const admin = connection.admin();
+    await admin.connect();
+    try {
+      const high = await admin.fetchTopicOffsets(recordsTopic);
+      await waitFor(async () => {
+        const [committed] = await admin.fetchOffsets({ groupId: `${prefix}ingest`, topics: [recordsTopic] });
+        return high.every((h) => committed!.partitions.find((p) => p.partition === h.partition)?.offset === h.high);
+      }, 15_000, 'committed offsets at the end of the records topic');
+
+      // a crash-and-replay: read everything again from the start; the same batches are recognised
+      await app.close();
+      await admin.resetOffsets({ groupId: `${prefix}ingest`, topic: recordsTopic, earliest: true });
+      app = await start();
+      const replayLog = app.get<EventLog>(EVENT_LOG);
+      await waitFor(async () => {
+        const [committed] = await admin.fetchOffsets({ groupId: `${prefix}ingest`, topics: [recordsTopic] });
+        return high.every((h) => committed!.partitions.find((p) => p.partition === h.partition)?.offset === h.high);
+      }, 30_000, 'the replay to reach the end of the records topic');
+      expect((await arrivals(replayLog)).map((e) => e.data.batchId).sort()).toEqual(arrived.map((e) => e.data.batchId).sort());
+    } finally {
+      await admin.disconnect();
+      await app.close();
+    }
+  }, 120_000);
+
+  async function readDeadLetters(atLeast: number): Promise<KafkaMessage[]> {
+    const seen: KafkaMessage[] = [];
+    dlqReader = connection.consumer(`${prefix}dlq-reader`);
+    await dlqReader.connect();
+    await dlqReader.subscribe({ topics: [deadLetterTopic], fromBeginning: true });
+    await dlqReader.run({ eachMessage: async ({ message }) => void seen.push(message) });
+    await waitFor(() => seen.length >= atLeast, 30_000, `${atLeast} dead letters`);
+    return seen;
+  }
+});
+
+function header(message: KafkaMessage, name: string): string | undefined {
+  const value = message.headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first?.toString();
+}
