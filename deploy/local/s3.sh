@@ -57,15 +57,31 @@ PY
   echo "--sidecar $META"
 }
 
+# Signed S3 request with curl's SigV4 support (no node needed); body is always empty.
+s3_curl() {
+  local method=$1 path=$2 how=(-X "$1")
+  [[ $method == HEAD ]] && how=(-I) # -X HEAD would wait for a body that never comes
+  curl -sS -o /dev/null -w '%{http_code}' --max-time 10 "${how[@]}" \
+    --aws-sigv4 "aws:amz:$S3_REGION:s3" --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" \
+    -H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
+    "http://127.0.0.1:$S3_PORT/$path"
+}
+
 ensure_bucket() {
-  (cd "$(repo_root)" && RATCHET_S3_ENDPOINT="http://127.0.0.1:$S3_PORT" RATCHET_S3_ACCESS_KEY="$S3_ACCESS_KEY" \
-    RATCHET_S3_SECRET_KEY="$S3_SECRET_KEY" RATCHET_S3_REGION="$S3_REGION" \
-    node "$DEPLOY_LOCAL_DIR/verify/s3-bucket.js" "$S3_BUCKET")
+  local code
+  code=$(s3_curl HEAD "$S3_BUCKET")
+  case $code in
+    200) return 0 ;;
+    404) code=$(s3_curl PUT "$S3_BUCKET"); [[ $code == 200 ]] || { log "PUT bucket answered HTTP $code"; return 1; } ;;
+    *) log "HEAD bucket answered HTTP $code (credentials?)"; return 1 ;;
+  esac
 }
 
 start() {
   if pid=$(live_pid "$PIDFILE") && health_ok; then
-    log "already running (pid $pid) on 127.0.0.1:$S3_PORT"; return 0
+    log "already running (pid $pid) on 127.0.0.1:$S3_PORT"
+    ensure_bucket || die "could not create bucket $S3_BUCKET"
+    return 0
   fi
   [[ -x $BIN ]] || install
   require_free_port "$S3_PORT" s3
