@@ -1,6 +1,6 @@
 import { AnyEvent, EvalSetScore, EventDataOf, EventName, createEvent } from '@ratchet/contracts';
 import { emptyLineage, evolve } from '@ratchet/lineage';
-import { championLineRows, retentionNumbers } from './retention-metrics';
+import { type LineRow, championLineRows, retentionNumbers } from './retention-metrics';
 
 const s = (bpb: number) => ({ loss: bpb * Math.LN2, bpb });
 const set = (batchId: string, isNew: boolean, candidate: number, baseline: number | null, untrained: number | null = null): EvalSetScore => ({
@@ -19,7 +19,7 @@ describe('retention numbers', () => {
 
   it('given a champion and the line history, computes retention, plasticity, BWT and forgetting in BPB', () => {
     const sets = [set('b1', false, 2.2, 2.0), set('b2', false, 2.5, 2.6), set('b3', true, 2.4, 3.0)];
-    const line = [
+    const line: LineRow[] = [
       { batchId: 'b1', bpb: { b1: 1.9 } },
       { batchId: 'b2', bpb: { b1: 1.95, b2: 2.3 } },
     ];

@@ -1,0 +1,10 @@
+export { AppModule, SERVICE } from './app.module';
+export { EvaluatorEnv, loadEvaluatorConfig, type EvaluatorConfig } from './config';
+export { EvaluatorService, retentionScoredId, type CheckpointSavedEvent, type EvaluatorStatus, type RetentionScoredEvent } from './evaluator.service';
+export { EvaluatorReactor } from './evaluator.reactor';
+export { EvaluatorMetrics } from './evaluator-metrics';
+export { evaluateTokens, scoredTokenCount, type EvaluateOptions, type SetScore } from './scoring/evaluate-tokens';
+export { championLineRows, retentionNumbers, type LineRow, type RetentionNumbers } from './scoring/retention-metrics';
+export { ScoreCache } from './scoring/score-cache';
+export { scoreCheckpoint, type CheckpointRef, type EvalSetRef, type ModelRole, type ScoringJob, type ScoringOptions, type ScoringProgress } from './scoring/score-checkpoint';
+export { untrainedSeedOf } from './scoring/untrained-seed';
