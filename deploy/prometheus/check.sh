@@ -34,4 +34,6 @@ else
   echo "$out"
 fi
 promtool check rules rules.yml
+# synthetic series that must (and must not) fire the main alerts
+promtool test rules rules.test.yml
 echo "prometheus config and rules OK"
