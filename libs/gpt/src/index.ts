@@ -9,3 +9,4 @@ export * from './sampler';
 export * from './trainer';
 export * from './safetensors';
 export * from './checkpoint';
+export * from './evaluate';
