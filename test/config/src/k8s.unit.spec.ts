@@ -109,6 +109,9 @@ describe.each(SERVICES)('the %s Deployment and Service', (svc: ServiceName) => {
   it('runs the service image on its HTTP port, and the Service and annotations agree', () => {
     expect(containers(deployment)).toHaveLength(1);
     expect(container?.image).toBe(`ratchet/${svc}:latest`);
+    // exec form: node must be PID 1 to get SIGTERM (see the comment in the manifest)
+    expect(container?.command).toEqual(['node', `services/${svc}/dist/main.js`]);
+    expect(exists(`services/${svc}/src/main.ts`)).toBe(true);
     const ports = asList(container?.ports).map((p) => asObj(p, 'port'));
     expect(ports).toEqual([{ name: 'http', containerPort: port }]);
     expect(envValue(container!, 'RATCHET_HTTP_PORT')?.value).toBe(String(port));
