@@ -88,7 +88,7 @@ log_line_prefix = '%m [%p] %q%u@%d '
 CONF
 }
 
-psql_super() { as_owner psql -X -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PG_PORT" -U postgres -d postgres "$@"; }
+psql_super() { as_owner psql -X -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PG_PORT" -U postgres -d postgres; }
 
 ensure_role_and_db() {
   psql_super <<SQL >/dev/null
