@@ -10,3 +10,5 @@ export * from './corpus/sotu-eras';
 export * from './corpus/shift-stream';
 export * from './ewc';
 export * from './distillation';
+export * from './training-config';
+export * from './increment-trainer';
