@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DEAD_LETTER_HEADERS } from '@ratchet/contracts';
+import { DEAD_LETTER_HEADERS, toKafkaMessage } from '@ratchet/contracts';
 import { describeEventLogContract, sampleEvent, waitFor } from '../testing';
-import { EventLog } from '../port';
+import { EventLog, StoredEvent } from '../port';
 import { kafkaEventLogOptionsFromEnv } from './kafka-config';
 import { KafkaConnection } from './kafka-connection';
 import { KafkaEventLog } from './kafka-event-log';
@@ -106,5 +106,63 @@ describe('KafkaEventLog with foreign records in the topic', () => {
     });
     expect(headers[0]![DEAD_LETTER_HEADERS.reason]).toBeTruthy();
     expect(headers[0]![DEAD_LETTER_HEADERS.code]).toBeTruthy();
+  }, 30_000);
+});
+
+describe('KafkaEventLog across writers', () => {
+  let topic: string;
+  let logs: EventLog[];
+
+  beforeEach(() => {
+    topic = freshTopic();
+    logs = [];
+  });
+
+  afterEach(async () => {
+    for (const log of logs) await log.close();
+    await deleteTopics([topic, `${topic}.dlq`]);
+  });
+
+  const open = async () => {
+    const log = await KafkaEventLog.open(settings(topic));
+    logs.push(log);
+    return log;
+  };
+  const ids = (stored: StoredEvent[]) => stored.map((s) => s.event.id);
+
+  it('deduplicates against events another instance appended after this one opened', async () => {
+    const a = await open();
+    const b = await open();
+    expect(await a.append([sampleEvent('lin-a', 1)])).toEqual({ appended: 1, duplicates: 0 });
+    expect(await b.append([sampleEvent('lin-a', 1), sampleEvent('lin-a', 2)])).toEqual({ appended: 1, duplicates: 1 });
+    expect(ids(await a.read())).toEqual(['lin-a-1', 'lin-a-2']);
+  }, 30_000);
+
+  it('shows a copy written by a racing writer once, to readers and to subscribers', async () => {
+    const log = await open();
+    await log.append([sampleEvent('lin-a', 1)]);
+    const racer = new KafkaConnection(kafkaEventLogOptionsFromEnv()).producer();
+    await racer.connect();
+    await racer.send({ topic, messages: [toKafkaMessage(sampleEvent('lin-a', 1))] });
+    await racer.disconnect();
+    await log.append([sampleEvent('lin-a', 2)]);
+
+    expect(ids(await log.read())).toEqual(['lin-a-1', 'lin-a-2']);
+    const seen: string[] = [];
+    const sub = await log.subscribe('race-group', async ({ event }) => void seen.push(event.id));
+    await waitFor(() => seen.includes('lin-a-2'), 15_000, 'delivery of lin-a-2');
+    await sub.stop();
+    expect(seen).toEqual(['lin-a-1', 'lin-a-2']);
+  }, 30_000);
+
+  it('starts a new group at the end of the log when fromBeginning is false', async () => {
+    const log = await open();
+    await log.append([1, 2].map((n) => sampleEvent('lin-a', n)));
+    const seen: string[] = [];
+    const sub = await log.subscribe('late-group', async ({ event }) => void seen.push(event.id), { fromBeginning: false });
+    await log.append([sampleEvent('lin-a', 3)]);
+    await waitFor(() => seen.length > 0, 15_000, 'delivery of lin-a-3');
+    await sub.stop();
+    expect(seen).toEqual(['lin-a-3']);
   }, 30_000);
 });

@@ -10,7 +10,7 @@ import { KafkaEventLogOptions } from './kafka-config';
 import { DEFAULT_CONSUMER_TUNING, KafkaConnection } from './kafka-connection';
 import { KafkaSubscription } from './kafka-subscription';
 import { OffsetRange, RawRecord, readRanges } from './topic-reader';
-import { ensureTopics, highWatermarks, partitionsOf } from './topics';
+import { ensureTopics, highWatermarks, partitionsOf, retryRetriable } from './topics';
 
 export class KafkaEventLog implements EventLog {
   private readonly index: DedupIndex;
@@ -93,7 +93,7 @@ export class KafkaEventLog implements EventLog {
   async subscribe(group: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<Subscription> {
     this.assertOpen();
     const tuning = { ...DEFAULT_CONSUMER_TUNING, ...this.options.consumer };
-    if (options.fromBeginning === false) await this.startNewGroupAtEnd(group);
+    const startAt = options.fromBeginning === false ? await this.endIfNewGroup(group) : undefined;
     const subscription = new KafkaSubscription(
       group,
       this.connection.consumer(group, tuning),
@@ -109,7 +109,7 @@ export class KafkaEventLog implements EventLog {
     );
     this.subscriptions.add(subscription);
     try {
-      await subscription.start(this.partitions);
+      await subscription.start(this.partitions, startAt);
     } catch (error) {
       await subscription.stop().catch(() => undefined);
       throw error;
@@ -200,11 +200,14 @@ export class KafkaEventLog implements EventLog {
     });
   }
 
-  /** A new group with fromBeginning false starts at the end as of subscribe(), not of its first fetch. */
-  private async startNewGroupAtEnd(group: string): Promise<void> {
-    const [committed] = await this.admin.fetchOffsets({ groupId: group, topics: [this.topic] });
-    if (committed?.partitions.some((p) => Number(p.offset) >= 0)) return;
-    const hw = await highWatermarks(this.admin, this.topic);
-    await this.admin.setOffsets({ groupId: group, topic: this.topic, partitions: hw.map((o, partition) => ({ partition, offset: String(o) })) });
+  /**
+   * For a group with no committed offset, the end of the log as of subscribe() (not of its first
+   * fetch, which would skip what is appended in between). kafkajs' admin.setOffsets would do it
+   * too, but waits a whole fetch (maxWaitTime) for nothing.
+   */
+  private async endIfNewGroup(group: string): Promise<number[] | undefined> {
+    const [committed] = await retryRetriable(() => this.admin.fetchOffsets({ groupId: group, topics: [this.topic] }));
+    if (committed?.partitions.some((p) => Number(p.offset) >= 0)) return undefined;
+    return highWatermarks(this.admin, this.topic);
   }
 }

@@ -27,8 +27,11 @@ export class KafkaSubscription implements Subscription {
     private readonly onStopped: () => void,
   ) {}
 
-  /** Resolves once the consumer joined its group, so the caller knows it is receiving. */
-  async start(partitions: number): Promise<void> {
+  /**
+   * Resolves once the consumer joined its group, so the caller knows it is receiving. `startAt`
+   * (per partition) positions a group that has no committed offsets yet.
+   */
+  async start(partitions: number, startAt?: number[]): Promise<void> {
     const { CRASH } = this.consumer.events;
     this.consumer.on(CRASH, ({ payload }) => this.options.onError?.(payload.error, null, 0));
     await this.consumer.connect();
@@ -39,6 +42,8 @@ export class KafkaSubscription implements Subscription {
       partitionsConsumedConcurrently: partitions,
       eachMessage: (payload) => this.onMessage(payload),
     });
+    // applied before the next fetch; a record fetched before it is dropped by kafkajs as stale
+    startAt?.forEach((offset, partition) => this.consumer.seek({ topic: this.context.topic, partition, offset: String(offset) }));
   }
 
   stop(): Promise<void> {

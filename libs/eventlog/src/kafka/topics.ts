@@ -35,15 +35,33 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<vo
 }
 
 export async function partitionsOf(admin: Admin, topic: string): Promise<PartitionMetadata[]> {
-  const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+  const { topics } = await retryRetriable(() => admin.fetchTopicMetadata({ topics: [topic] }));
   const partitions = topics[0]?.partitions ?? [];
   if (partitions.length === 0) throw new Error(`topic ${topic} has no partitions`);
   return [...partitions].sort((a, b) => a.partitionId - b.partitionId);
 }
 
+/**
+ * Retries an admin call on errors Kafka marks retriable. A topic created a moment ago can answer
+ * NOT_LEADER_OR_FOLLOWER to ListOffsets until its leadership reached every broker, and kafkajs'
+ * admin does not retry that itself.
+ */
+export async function retryRetriable<T>(call: () => Promise<T>, attempts = 8, firstDelayMs = 50): Promise<T> {
+  let delay = firstDelayMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= attempts || !(error as { retriable?: boolean }).retriable) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 2_000);
+    }
+  }
+}
+
 /** The next offset to be written, per partition (index = partition id). */
 export async function highWatermarks(admin: Admin, topic: string): Promise<number[]> {
-  const offsets = await admin.fetchTopicOffsets(topic);
+  const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
   const out: number[] = [];
   for (const o of offsets) out[o.partition] = Number(o.high);
   return out;
