@@ -41,3 +41,23 @@ if (!available) console.warn('kubectl not found: the kustomize render checks are
     }
   });
 });
+
+(available ? describe : describe.skip)('kubectl kustomize k8s/overlays/prod', () => {
+  it('has no disruption budget that would block a node drain (minAvailable below the replica count)', () => {
+    const r = run('kubectl', ['kustomize', 'k8s/overlays/prod']);
+    expect(r.status).toBe(0);
+    const objects = parseAllDocuments(r.stdout).map((d) => asObj(d.toJS(), 'object'));
+    const byKind = (kind: string): Obj[] => objects.filter((o) => o.kind === kind);
+    const name = (o: Obj): string => String(asObj(o.metadata, 'm').name);
+    const pdbs = byKind('PodDisruptionBudget');
+    expect(pdbs.length).toBeGreaterThan(0);
+    for (const pdb of pdbs) {
+      const spec = asObj(pdb.spec, 'spec');
+      if (spec.minAvailable === undefined) continue;
+      const hpa = byKind('HorizontalPodAutoscaler').find((h) => asObj(asObj(h.spec, 's').scaleTargetRef, 'r').name === name(pdb));
+      const deployment = byKind('Deployment').find((d) => name(d) === name(pdb));
+      const replicas = hpa ? Number(asObj(hpa.spec, 's').minReplicas) : Number(asObj(deployment?.spec, 's').replicas ?? 1);
+      expect({ pdb: name(pdb), drainable: replicas > Number(spec.minAvailable) }).toEqual({ pdb: name(pdb), drainable: true });
+    }
+  });
+});
