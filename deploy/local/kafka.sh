@@ -153,6 +153,9 @@ metadata_ok() {
 start() {
   if pid=$(live_pid "$PIDFILE"); then
     if port_open "$KAFKA_PORT"; then log "already running (pid $pid) on 127.0.0.1:$KAFKA_PORT"; return 0; fi
+    # alive but not listening: left over from a start that timed out; start clean
+    log "pid $pid is alive but not serving 127.0.0.1:$KAFKA_PORT"
+    stop_pid kafka "$PIDFILE"
   fi
   [[ -f $HOME_DIR/.complete ]] || install
   require_free_port "$KAFKA_PORT" kafka

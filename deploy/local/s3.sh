@@ -37,7 +37,7 @@ install() {
   log "built $BIN"
 }
 
-health_ok() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$S3_PORT/health"; }
+health_ok() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$S3_PORT/health"; }
 
 # The POSIX backend keeps object metadata in user xattrs; where the filesystem lacks them,
 # a sidecar directory holds it instead.
@@ -82,6 +82,10 @@ start() {
     log "already running (pid $pid) on 127.0.0.1:$S3_PORT"
     ensure_bucket || die "could not create bucket $S3_BUCKET"
     return 0
+  fi
+  if pid=$(live_pid "$PIDFILE"); then
+    log "pid $pid is alive but not healthy on 127.0.0.1:$S3_PORT"
+    stop_pid versitygw "$PIDFILE"
   fi
   [[ -x $BIN ]] || install
   require_free_port "$S3_PORT" s3
