@@ -22,6 +22,8 @@ function prepareWasm(): void {
 function tryLoadNative(): boolean {
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     try {
+      // Optional native backend: a dynamic require so that it is not a dependency of this package.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(pkg);
       return true;
     } catch {

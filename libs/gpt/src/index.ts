@@ -10,3 +10,4 @@ export * from './trainer';
 export * from './safetensors';
 export * from './checkpoint';
 export * from './evaluate';
+export * from './worker';
