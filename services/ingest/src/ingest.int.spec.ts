@@ -18,7 +18,7 @@ const goodRecords = (n: number, tag: string) => Array.from({ length: n }, (_, i)
 describe('ingest app (embedded runtime)', () => {
   let dir: string;
   let app: INestApplication;
-  let server: unknown;
+  let server: Parameters<typeof request>[0];
   let log: EventLog;
   let store: ObjectStore;
 
