@@ -1,6 +1,6 @@
 // deploy/grafana: the dashboard parses, has the promised panels, and queries only contract metrics.
-import { contractMetrics, inContract, metricsIn } from './metric-contract';
-import { Obj, asList, asObj, readText, readYaml } from './repo-files';
+import { contractLabels, contractMetrics, inContract, metricsIn, registeredMetrics } from './metric-contract';
+import { Obj, asList, asObj, listFiles, readText, readYaml } from './repo-files';
 
 const dashboard = asObj(JSON.parse(readText('deploy/grafana/dashboards/ratchet-retention.json')) as unknown, 'dashboard');
 const panels = asList(dashboard.panels).map((p) => asObj(p, 'panel'));
@@ -20,6 +20,23 @@ describe('metric contract (deploy/grafana/README.md)', () => {
         'ratchet_train_tokens_per_second',
       ].sort(),
     );
+  });
+});
+
+describe('services against the metric contract', () => {
+  const sources = listFiles('services')
+    .filter((p) => /^services\/[^/]+\/src\/.*\.ts$/.test(p) && !p.endsWith('.spec.ts'))
+    .map((file) => ({ file, text: readText(file) }));
+  const registered = registeredMetrics(sources);
+
+  it('finds the metrics the kit registers (the reader works)', () => {
+    expect(registered.get('ratchet_events_handled_total')?.labels).toEqual(['outcome', 'type']);
+  });
+
+  // a histogram is registered by its base name; the contract lists its `_bucket` series
+  it.each([...contractLabels()])('%s is registered by a service with the contract labels', (name, labels) => {
+    const found = registered.get(name.replace(/_bucket$/, ''));
+    expect({ name, labels: found?.labels ?? 'not registered by any service' }).toEqual({ name, labels });
   });
 });
 
