@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { EventLog } from '@ratchet/eventlog';
 import { ObjectStore } from '@ratchet/objectstore';
 import { ServiceKitModule } from '@ratchet/service-kit';
@@ -22,22 +22,37 @@ export function databaseSettings(config: RegistryConfig): DatabaseSettings {
   return { kind: 'sqlite', file: join(config.RATCHET_DATA_DIR, 'registry', 'registry.sqlite') };
 }
 
+/**
+ * The registry's own providers, global because the kit instantiates the reactor inside its module
+ * and the reactor needs them.
+ */
+@Global()
+@Module({})
+export class RegistryCoreModule {
+  static register(config: RegistryConfig): DynamicModule {
+    const providers = [
+      { provide: DATABASE_SETTINGS, useValue: databaseSettings(config) },
+      { provide: TF_BACKEND, useValue: config.RATCHET_TF_BACKEND },
+      ReadModels,
+      RegistryMetrics,
+      ChampionModels,
+      RegistryCommands,
+    ];
+    return { module: RegistryCoreModule, providers, exports: providers };
+  }
+}
+
 @Module({})
 export class AppModule {
   /** `adapters`: the event log and object store shared with other services in one process (the embedded demo). */
   static register(config: RegistryConfig, adapters?: { eventLog: EventLog; objectStore: ObjectStore }): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forService({ name: REGISTRY_SERVICE, config, reactor: RegistryReactor, ...(adapters ? { adapters } : {}) })],
-      controllers: [LineagesHttpController, CheckpointsHttpController, GenerationHttpController, DashboardHttpController, AdminHttpController],
-      providers: [
-        { provide: DATABASE_SETTINGS, useValue: databaseSettings(config) },
-        { provide: TF_BACKEND, useValue: config.RATCHET_TF_BACKEND },
-        ReadModels,
-        RegistryMetrics,
-        ChampionModels,
-        RegistryCommands,
+      imports: [
+        ServiceKitModule.forService({ name: REGISTRY_SERVICE, config, reactor: RegistryReactor, ...(adapters ? { adapters } : {}) }),
+        RegistryCoreModule.register(config),
       ],
+      controllers: [LineagesHttpController, CheckpointsHttpController, GenerationHttpController, DashboardHttpController, AdminHttpController],
     };
   }
 }

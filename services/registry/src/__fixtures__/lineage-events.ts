@@ -48,10 +48,10 @@ export class LineageEvents {
     return this.event('IncrementStarted', { batchId, checkpointId, parentId, strategy: { replay: 0.05 }, lrSchedule: { peak: 3e-4 } });
   }
 
-  saved(batchId: string, checkpointId: string, parentId: string | null, objectKey = `checkpoints/${this.lineage}/${checkpointId}`): AnyEvent {
+  saved(batchId: string, checkpointId: string, parentId: string | null, objectKey = `checkpoints/${this.lineage}/${checkpointId}`, manifestSha256 = sha('c')): AnyEvent {
     return this.event(
       'CheckpointSaved',
-      { checkpointId, parentId, batchId, objectKey, manifestSha256: sha('c'), steps: 10, tokens: 1000, trainLoss: 2.5, wallTimeMs: 1234, backend: 'wasm' },
+      { checkpointId, parentId, batchId, objectKey, manifestSha256, steps: 10, tokens: 1000, trainLoss: 2.5, wallTimeMs: 1234, backend: 'wasm' },
       `checkpoint-saved:${checkpointId}`,
     );
   }
