@@ -12,3 +12,5 @@ export * from './ewc';
 export * from './distillation';
 export * from './training-config';
 export * from './increment-trainer';
+export * from './score-sets';
+export * from './increment-task';

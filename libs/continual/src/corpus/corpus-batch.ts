@@ -13,15 +13,26 @@ export function batchBytes(batch: CorpusBatch): number {
   return batch.records.reduce((sum, r) => sum + Buffer.byteLength(r, 'utf8'), 0);
 }
 
-/** Keeps whole records from the start of the batch until `maxBytes` would be exceeded (at least one). */
+/**
+ * Keeps records from the start of the batch up to `maxBytes` in all; the record that crosses the
+ * cap is cut at its last line break (or space) before it (so a few large files still fill the cap).
+ */
 export function capBatchBytes(batch: CorpusBatch, maxBytes: number): CorpusBatch {
   const kept: string[] = [];
   let total = 0;
   for (const record of batch.records) {
     const size = Buffer.byteLength(record, 'utf8');
-    if (kept.length > 0 && total + size > maxBytes) break;
-    kept.push(record);
-    total += size;
+    if (total + size <= maxBytes) {
+      kept.push(record);
+      total += size;
+      continue;
+    }
+    const head = Buffer.from(record, 'utf8').subarray(0, maxBytes - total).toString('utf8');
+    // Prefer a line break, then a space (some texts are one long line), as the cut.
+    const newline = head.lastIndexOf('\n');
+    const cut = newline > 0 ? newline : head.lastIndexOf(' ');
+    if (cut > 0) kept.push(head.slice(0, cut));
+    break;
   }
   return { ...batch, records: kept };
 }
