@@ -1,11 +1,16 @@
 // Ingest reacts to no event; subscribing keeps the kit's lineage projection (content hashes) current.
-import { Injectable } from '@nestjs/common';
-import { EventReactor } from '@ratchet/service-kit';
+import { Inject, Injectable } from '@nestjs/common';
+import { EventReactor, SERVICE_CONFIG } from '@ratchet/service-kit';
+import { IngestConfig } from './config';
 
 @Injectable()
 export class IngestReactor implements EventReactor {
-  // not `ingest`: that consumer group reads the raw records topic
-  readonly group = 'ingest-events';
+  /** Not `ingest`: that group reads the raw records topic. Prefixed like the topics, so tenants and tests stay apart. */
+  readonly group: string;
+
+  constructor(@Inject(SERVICE_CONFIG) config: IngestConfig) {
+    this.group = `${config.RATCHET_KAFKA_TOPIC_PREFIX}ingest-events`;
+  }
 
   async react(): Promise<void> {}
 }

@@ -1,4 +1,5 @@
-// The producers' path against the real Kafka (deploy/local/up.sh); events go to the embedded file log.
+// The producers' path against the real Kafka and S3 (deploy/local/up.sh): the first test runs the
+// production runtime (Kafka event log, S3 store), the second the embedded one (file log) for brevity.
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import { DEAD_LETTER_HEADERS, EventOf, SEAL_HEADER, TOPICS } from '@ratchet/cont
 import { EventLog, KafkaConnection } from '@ratchet/eventlog';
 import { waitFor } from '@ratchet/eventlog/testing';
 import { ObjectStore } from '@ratchet/objectstore';
-import { EVENT_LOG, OBJECT_STORE, startService } from '@ratchet/service-kit';
+import { EVENT_LOG, Metrics, OBJECT_STORE, startService } from '@ratchet/service-kit';
 import { AppModule, IngestConfig, loadIngestConfig } from '..';
 
 const brokers = process.env.RATCHET_KAFKA_BROKERS;
@@ -29,6 +30,8 @@ describe('Kafka records consumer', () => {
     if (!brokers) throw new Error('RATCHET_KAFKA_BROKERS is not set: run deploy/local/up.sh and `set -a; . /tmp/ratchet-infra/env; set +a`');
     dir = await mkdtemp(join(tmpdir(), 'ratchet-ingest-kafka-'));
     config = loadIngestConfig({
+      ...process.env,
+      RATCHET_RUNTIME: 'production',
       RATCHET_KAFKA_BROKERS: brokers,
       RATCHET_KAFKA_TOPIC_PREFIX: prefix,
       RATCHET_KAFKA_PARTITIONS: '2',
@@ -45,8 +48,9 @@ describe('Kafka records consumer', () => {
     await dlqReader?.disconnect();
     const admin = connection.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [recordsTopic, deadLetterTopic] }).catch(() => undefined);
-    await admin.deleteGroups([`${prefix}ingest`]).catch(() => undefined);
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.deleteGroups([`${prefix}ingest`, `${prefix}ingest-events`, `${prefix}dlq-reader`]).catch(() => undefined);
     await admin.disconnect();
     await rm(dir, { recursive: true, force: true });
   });
@@ -81,6 +85,7 @@ describe('Kafka records consumer', () => {
 
     const log = app.get<EventLog>(EVENT_LOG);
     const store = app.get<ObjectStore>(OBJECT_STORE);
+    expect([log.constructor.name, store.constructor.name]).toEqual(['KafkaEventLog', 'S3ObjectStore']);
     const arrived = await waitFor(async () => {
       const a = await arrivals(log);
       return a.length >= 2 ? a : null;
@@ -139,6 +144,35 @@ describe('Kafka records consumer', () => {
     } finally {
       await admin.disconnect();
       await app.close();
+    }
+  }, 120_000);
+
+  it('seals by count and, for the rest, by the time window on a timer', async () => {
+    const windowPrefix = `${prefix}w.`;
+    const windowConfig = { ...config, RATCHET_RUNTIME: 'embedded' as const, RATCHET_KAFKA_TOPIC_PREFIX: windowPrefix, RATCHET_SEAL_RECORDS: 3, RATCHET_SEAL_WINDOW_MS: 1_500, RATCHET_DATA_DIR: join(dir, 'window') };
+    const app = await startService(AppModule.register(windowConfig), { name: 'ingest', config: windowConfig, embedded: true });
+    try {
+      const producer = connection.producer();
+      await producer.connect();
+      const texts = Array.from({ length: 5 }, (_, i) => `windowed record ${i}`);
+      await producer.send({ topic: `${windowPrefix}${TOPICS.records}`, messages: texts.map((text) => ({ key: 'win', value: JSON.stringify({ text }) })) });
+      await producer.disconnect();
+      const log = app.get<EventLog>(EVENT_LOG);
+      const arrived = await waitFor(async () => {
+        const a = await arrivals(log);
+        return a.length >= 2 ? a : null;
+      }, 30_000, 'two batches of lineage win');
+      expect(arrived.map((e) => e.data.records)).toEqual([3, 2]);
+      const metrics = (await app.get(Metrics).registry.getSingleMetricAsString('ratchet_ingest_batches_sealed_total')).split('\n');
+      expect(metrics.find((l) => l.includes('reason="records"'))).toMatch(/ 1$/);
+      expect(metrics.find((l) => l.includes('reason="window"'))).toMatch(/ 1$/);
+    } finally {
+      await app.close();
+      const admin = connection.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [`${windowPrefix}${TOPICS.records}`, `${windowPrefix}${TOPICS.recordsDeadLetter}`] }).catch(() => undefined);
+      await admin.deleteGroups([`${windowPrefix}ingest`]).catch(() => undefined);
+      await admin.disconnect();
     }
   }, 120_000);
 

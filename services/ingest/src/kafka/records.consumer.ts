@@ -67,7 +67,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, BeforeApplicatio
     const admin = this.connection.admin();
     await admin.connect();
     try {
-      const spec = { partitions: this.config.RATCHET_KAFKA_PARTITIONS, replicationFactor: this.config.RATCHET_KAFKA_REPLICATION };
+      const spec = { partitions: this.config.RATCHET_KAFKA_PARTITIONS, replicationFactor: this.config.RATCHET_KAFKA_REPLICATION_FACTOR };
       await ensureTopics(admin, [{ topic: this.topics.records, ...spec }, { topic: this.topics.deadLetter, ...spec }]);
     } finally {
       await admin.disconnect();
@@ -90,7 +90,8 @@ export class RecordsConsumer implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async startConsumer(): Promise<void> {
-    const consumer = this.connection.consumer(this.topics.group);
+    // a generous session: writing a large batch to S3 between two heartbeats must not cost the membership
+    const consumer = this.connection.consumer(this.topics.group, { sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: 3_000 });
     // after a (re)join kafkajs reads on from the committed offsets: drop what was buffered, it comes again
     consumer.on(consumer.events.GROUP_JOIN, () => void this.enqueue(async () => this.reset()));
     consumer.on(consumer.events.CRASH, ({ payload }) => this.logger.error({ msg: 'consumer crashed', error: String(payload.error) }));
