@@ -36,6 +36,8 @@ function project(dir, tier, testRegex) {
       ],
     },
     moduleNameMapper: {
+      '^@ratchet/service-kit$': path.join(__dirname, 'services/kit/src'),
+      '^@ratchet/([a-z]+)-service$': path.join(__dirname, 'services/$1/src'),
       '^@ratchet/([a-z-]+)$': path.join(__dirname, 'libs/$1/src'),
       '^@ratchet/([a-z-]+)/testing$': path.join(__dirname, 'libs/$1/src/testing'),
     },

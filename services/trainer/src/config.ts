@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { serviceEnv } from '@ratchet/service-kit';
+
+export const TrainerEnv = serviceEnv(8082, {
+  /** Model preset of a lineage that has no LineageConfigured event. */
+  RATCHET_DEFAULT_PRESET: z.string().default('micro'),
+  /** Strategy combination of such a lineage, e.g. `replay+ewc` (see @ratchet/continual parseStrategy). */
+  RATCHET_DEFAULT_STRATEGY: z.string().default('replay+ewc'),
+  /** Optional cap of optimiser steps per increment (demo and tests); 0 = the lineage's budget decides. */
+  RATCHET_MAX_STEPS: z.coerce.number().int().min(0).default(0),
+  RATCHET_TF_BACKEND: z.enum(['wasm', 'cpu', 'tensorflow', 'auto']).default('wasm'),
+  /** Train in a worker thread so the service stays responsive (off only for debugging). */
+  RATCHET_TRAIN_IN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+});
+
+export type TrainerConfig = z.infer<typeof TrainerEnv>;

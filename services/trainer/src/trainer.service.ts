@@ -1,0 +1,139 @@
+// Runs the increments: per lineage in arrival order, one at a time, each resumed from the champion.
+import { EventEmitter } from 'node:events';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AnyEvent, EventDataOf, EventName, createEvent } from '@ratchet/contracts';
+import { checkpointPrefix, getCheckpoint, hasCheckpoint, putCheckpoint } from '@ratchet/artifacts';
+import { IncrementProgress } from '@ratchet/continual';
+import { verifyCheckpoint } from '@ratchet/gpt';
+import { BatchState, LineageState, nextBatchToTrain } from '@ratchet/lineage';
+import { ObjectStore } from '@ratchet/objectstore';
+import { EventPublisher, LineageProjection, Metrics, OBJECT_STORE, SERVICE_CONFIG } from '@ratchet/service-kit';
+import { TrainerConfig } from './config';
+import { classifyFailure } from './failure';
+import { IncrementExecutor } from './increment-executor';
+import { buildJob } from './increment-inputs';
+import { checkpointIdOf, resolveSettings } from './lineage-settings';
+
+export interface TrainingProgress extends IncrementProgress {
+  lineage: string;
+  batchId: string;
+  checkpointId: string;
+}
+
+interface TrainingRecord {
+  steps: number;
+  tokens: number;
+  trainLoss: number;
+  wallTimeMs: number;
+  backend: string;
+}
+
+@Injectable()
+export class TrainerService {
+  /** Emits 'progress' (TrainingProgress) while an increment trains. */
+  readonly progress = new EventEmitter();
+  private readonly logger = new Logger('trainer');
+  private loop: Promise<void> | null = null;
+  private rescan = false;
+  private readonly tokensPerSecond;
+  private readonly trainLoss;
+  private readonly increments;
+
+  constructor(
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(SERVICE_CONFIG) private readonly config: TrainerConfig,
+    private readonly projection: LineageProjection,
+    private readonly publisher: EventPublisher,
+    private readonly executor: IncrementExecutor,
+    metrics: Metrics,
+  ) {
+    this.tokensPerSecond = metrics.gauge('ratchet_train_tokens_per_second', 'Training throughput of the last increment', ['lineage']);
+    this.trainLoss = metrics.gauge('ratchet_train_loss', 'Final training loss of the last increment (nats/token)', ['lineage']);
+    this.increments = metrics.counter('ratchet_increments_total', 'Increments by outcome', ['lineage', 'outcome']);
+  }
+
+  /** Looks for work; safe to call on every event (runs at most one increment at a time). */
+  kick(): void {
+    if (this.loop) {
+      this.rescan = true;
+      return;
+    }
+    this.loop = this.drain().finally(() => {
+      this.loop = null;
+    });
+  }
+
+  /** Resolves when no increment is running (for shutdown and tests). */
+  async idle(): Promise<void> {
+    while (this.loop) await this.loop;
+  }
+
+  private async drain(): Promise<void> {
+    do {
+      this.rescan = false;
+      for (const state of this.projection.lineages()) {
+        const batch = nextBatchToTrain(state);
+        if (batch) await this.train(state, batch);
+      }
+    } while (this.rescan);
+  }
+
+  private async train(state: LineageState, batch: BatchState): Promise<void> {
+    const lineage = state.lineage;
+    const chain = { subject: lineage, correlationid: batch.batchId, causationid: batch.eventId };
+    let checkpointId = batch.checkpointId ?? `unplanned-${batch.batchId}`;
+    try {
+      const settings = resolveSettings(state.config, {
+        preset: this.config.RATCHET_DEFAULT_PRESET,
+        strategy: this.config.RATCHET_DEFAULT_STRATEGY,
+        maxSteps: this.config.RATCHET_MAX_STEPS,
+      });
+      checkpointId = batch.checkpointId ?? checkpointIdOf(lineage, state.champion, batch.batchId, settings);
+      if (batch.status === 'pending') {
+        await this.emit('IncrementStarted', { batchId: batch.batchId, checkpointId, parentId: state.champion, strategy: { ...settings.strategy }, lrSchedule: { ...settings.training, kind: state.champion ? 'rewarm' : 'cosine' } }, chain, `increment-started:${checkpointId}`);
+      }
+      const prefix = checkpointPrefix(lineage, checkpointId);
+      const record = (await hasCheckpoint(this.store, prefix)) ? await this.readRecord(prefix) : await this.runAndStore(state, batch, checkpointId, settings, prefix);
+      const stored = await this.store.stat(`${prefix}/manifest.json`);
+      const manifestSha256 = stored!.sha256;
+      verifyCheckpoint(await getCheckpoint(this.store, prefix, manifestSha256));
+      await this.emit('CheckpointSaved', { checkpointId, parentId: state.champion, batchId: batch.batchId, objectKey: prefix, manifestSha256, ...record }, chain, `checkpoint-saved:${checkpointId}`);
+      this.increments.inc({ lineage, outcome: 'saved' });
+    } catch (error) {
+      const failure = classifyFailure(error);
+      this.logger.error({ msg: 'increment failed', lineage, batchId: batch.batchId, ...failure });
+      this.increments.inc({ lineage, outcome: failure.reason });
+      await this.emit('TrainingFailed', { batchId: batch.batchId, parentId: state.champion, ...failure }, chain, `training-failed:${checkpointId}`);
+    }
+  }
+
+  private async runAndStore(state: LineageState, batch: BatchState, checkpointId: string, settings: ReturnType<typeof resolveSettings>, prefix: string): Promise<TrainingRecord> {
+    const job = await buildJob(this.store, state, batch, settings, this.config.RATCHET_TF_BACKEND);
+    const onProgress = (p: IncrementProgress) => this.progress.emit('progress', { ...p, lineage: state.lineage, batchId: batch.batchId, checkpointId } satisfies TrainingProgress);
+    const result = await this.executor.run(job, onProgress);
+    const record: TrainingRecord = {
+      steps: result.stats.steps,
+      tokens: result.stats.tokens,
+      trainLoss: result.stats.finalLoss,
+      wallTimeMs: Math.round(result.stats.wallMs),
+      backend: result.backend,
+    };
+    this.tokensPerSecond.set({ lineage: state.lineage }, record.tokens / Math.max(record.wallTimeMs / 1000, 1e-3));
+    this.trainLoss.set({ lineage: state.lineage }, record.trainLoss);
+    // The record goes first: a checkpoint whose manifest exists always has its record beside it.
+    await this.store.put(`${prefix}.training.json`, JSON.stringify(record), { contentType: 'application/json' });
+    await putCheckpoint(this.store, prefix, result.checkpoint);
+    this.logger.log({ msg: 'checkpoint stored', lineage: state.lineage, checkpointId, ...record });
+    return record;
+  }
+
+  private async readRecord(prefix: string): Promise<TrainingRecord> {
+    return JSON.parse((await this.store.get(`${prefix}.training.json`)).toString('utf8')) as TrainingRecord;
+  }
+
+  private async emit<N extends EventName>(name: N, data: EventDataOf<N>, chain: { subject: string; correlationid: string; causationid: string }, id: string): Promise<void> {
+    const event = createEvent(name, data, { source: this.publisher.source, ...chain, id }) as AnyEvent;
+    await this.publisher.publish(event);
+    this.projection.apply(event); // so the next scan sees it without waiting for the consumer
+  }
+}
