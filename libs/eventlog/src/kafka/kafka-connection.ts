@@ -23,16 +23,23 @@ const LEVELS: Record<KafkaLogLevel, logLevel> = {
   debug: logLevel.DEBUG,
 };
 
-// kafkajs warns whenever an idempotent producer has bounded retries. We keep them bounded on
-// purpose: a send fails instead of hanging while the cluster is away, and re-sending is safe
-// because appends are deduplicated on source+id. So that one warning is noise.
-const EXPECTED_WARNINGS = [/Limiting retries for the idempotent producer/];
+// Log lines that describe situations handled elsewhere, so they are noise:
+// - kafkajs warns whenever an idempotent producer has bounded retries. We keep them bounded on
+//   purpose: a send fails instead of hanging while the cluster is away, and re-sending is safe
+//   because appends are deduplicated on source+id.
+// - right after a topic is created (and during a leader election) requests get "not the leader"
+//   answers, logged at ERROR by the connection before they are retried; if the retries run out
+//   the caller gets the error anyway.
+const BOUNDED_RETRIES_WARNING = /Limiting retries for the idempotent producer/;
+const LEADERSHIP_MOVING = /not the leader|does not host this topic-partition|no leader for this topic-partition|leader is not available/i;
 
 /** One line per entry on stderr (kafkajs' default writes JSON through console.*, noisy under jest). */
 function lineLogger() {
   return ({ namespace, label, log }: LogEntry) => {
     const { message, timestamp: _t, logger: _l, ...extra } = log as LogEntry['log'] & { logger?: string };
-    if (EXPECTED_WARNINGS.some((re) => re.test(message))) return;
+    const error = String((extra as { error?: unknown }).error ?? '');
+    if (BOUNDED_RETRIES_WARNING.test(message)) return;
+    if (namespace === 'Connection' && LEADERSHIP_MOVING.test(error)) return;
     const details = Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : '';
     process.stderr.write(`kafkajs ${label} [${namespace}] ${message}${details}\n`);
   };
