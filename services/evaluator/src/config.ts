@@ -15,6 +15,8 @@ export const EvaluatorEnv = serviceEnv(8083, {
   RATCHET_EVAL_UNTRAINED: z.enum(['always', 'first']).default('always'),
   /** Attempts per checkpoint before the evaluator gives up until its next start (which resumes it). */
   RATCHET_EVAL_MAX_ATTEMPTS: positiveInt.default(3),
+  /** Score in a worker thread so the service stays responsive (off: in the service's thread, fine for tiny models). */
+  RATCHET_EVAL_IN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   RATCHET_TF_BACKEND: z.enum(['wasm', 'cpu', 'tensorflow', 'auto']).default('wasm'),
 });
 

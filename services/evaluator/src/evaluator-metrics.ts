@@ -5,8 +5,7 @@ import { Metrics } from '@ratchet/service-kit';
 
 @Injectable()
 export class EvaluatorMetrics {
-  readonly candidateBpb;
-  readonly championBpb;
+  readonly bpb;
   readonly continual;
   readonly scoringSeconds;
   readonly jobs;
@@ -14,8 +13,8 @@ export class EvaluatorMetrics {
   readonly cacheLookups;
 
   constructor(metrics: Metrics) {
-    this.candidateBpb = metrics.gauge('ratchet_eval_candidate_bpb', 'Bits per byte of the latest candidate per held-out set', ['lineage', 'eval_set']);
-    this.championBpb = metrics.gauge('ratchet_eval_champion_bpb', 'Bits per byte of the champion (baseline) per held-out set when the latest candidate was scored', ['lineage', 'eval_set']);
+    // The metric contract of deploy/grafana/README.md: role = candidate | champion (the one it was scored against).
+    this.bpb = metrics.gauge('ratchet_eval_bpb', 'Bits per byte on a held-out set of the last scored candidate and of the champion it was scored against', ['lineage', 'eval_set', 'role']);
     this.continual = metrics.gauge('ratchet_eval_continual_bpb', 'Retention, plasticity, BWT and forgetting of the latest candidate, in BPB', ['lineage', 'metric']);
     this.scoringSeconds = metrics.histogram('ratchet_eval_scoring_seconds', 'Time to score one candidate (all models, all sets)', ['lineage'], [0.1, 0.5, 1, 5, 15, 60, 300, 1200]);
     this.jobs = metrics.counter('ratchet_eval_jobs_total', 'Scoring jobs by outcome', ['outcome']);
@@ -25,8 +24,9 @@ export class EvaluatorMetrics {
 
   recordScores(lineage: string, scores: RetentionScored): void {
     for (const set of scores.sets) {
-      if (set.candidate.bpb !== null) this.candidateBpb.set({ lineage, eval_set: set.batchId }, set.candidate.bpb);
-      if (set.baseline?.bpb != null) this.championBpb.set({ lineage, eval_set: set.batchId }, set.baseline.bpb);
+      if (set.candidate.bpb !== null) this.bpb.set({ lineage, eval_set: set.batchId, role: 'candidate' }, set.candidate.bpb);
+      if (set.baseline?.bpb != null) this.bpb.set({ lineage, eval_set: set.batchId, role: 'champion' }, set.baseline.bpb);
+      else this.bpb.remove({ lineage, eval_set: set.batchId, role: 'champion' });
     }
     for (const metric of ['retention', 'plasticity', 'bwt', 'forgetting'] as const) {
       const value = scores[metric];

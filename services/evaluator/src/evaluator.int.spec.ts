@@ -43,8 +43,14 @@ describe('evaluator service', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const start = (): Promise<INestApplication> => {
-    const config = loadEvaluatorConfig({ RATCHET_DATA_DIR: dir, RATCHET_HTTP_PORT: '0', RATCHET_LOG_LEVEL: 'warn', RATCHET_EVAL_MAX_TOKENS: String(MAX_TOKENS) });
+  const start = (inWorker: boolean): Promise<INestApplication> => {
+    const config = loadEvaluatorConfig({
+      RATCHET_DATA_DIR: dir,
+      RATCHET_HTTP_PORT: '0',
+      RATCHET_LOG_LEVEL: 'warn',
+      RATCHET_EVAL_MAX_TOKENS: String(MAX_TOKENS),
+      RATCHET_EVAL_IN_WORKER: String(inWorker),
+    });
     return startService(AppModule.register(config, { eventLog: log, objectStore: store }), { name: 'evaluator', config, embedded: true });
   };
   const scored = async (): Promise<EventOf<'RetentionScored'>[]> =>
@@ -55,7 +61,8 @@ describe('evaluator service', () => {
     const b1 = await storeBatch(store, 'b1');
     const c1 = await storeCheckpoint(store, 'c1', s1, 'b1', null);
     await log.append([b1, c1]);
-    const app = await start();
+    // In this thread, so that the tensor count of this process tells whether every model was disposed.
+    const app = await start(false);
     try {
       const evaluator = app.get(EvaluatorService);
       const progress: ScoringProgress[] = [];
@@ -109,7 +116,9 @@ describe('evaluator service', () => {
 
       const server = app.getHttpServer();
       const metrics = await request(server).get('/metrics').expect(200);
-      expect(metrics.text).toMatch(/ratchet_eval_candidate_bpb\{[^}]*lineage="lin"[^}]*eval_set="b2"[^}]*\} \d/);
+      const bpb = (role: string, set: string) => new RegExp(`ratchet_eval_bpb\\{[^}]*lineage="lin",eval_set="${set}",role="${role}"[^}]*\\} (\\S+)`).exec(metrics.text)?.[1];
+      expect(Number(bpb('candidate', 'b2'))).toBeCloseTo(second.data.sets[1]!.candidate.bpb!, 10);
+      expect(Number(bpb('champion', 'b1'))).toBeCloseTo(second.data.sets[0]!.baseline!.bpb!, 10);
       expect(metrics.text).toMatch(/ratchet_eval_scoring_seconds_count\{[^}]*lineage="lin"[^}]*\} 2/);
       expect(metrics.text).toMatch(/ratchet_eval_jobs_total\{[^}]*outcome="scored"[^}]*\} 2/);
       const status = await request(server).get('/evaluator/status').expect(200);
@@ -131,17 +140,19 @@ describe('evaluator service', () => {
     await waitFor(() => seen.includes(c1.id), 10_000, 'the crashed consumer to take c1');
     await crashed.stop();
 
-    const app = await start();
+    // Scoring in a worker thread (the default).
+    const app = await start(true);
     try {
       const resumed = await scoredFor('c1');
       expect(resumed.id).toBe(retentionScoredId('c1'));
       expect(resumed.causationid).toBe(c1.id);
+      expect(resumed.data.sets[0]!.candidate.bpb).toBeLessThan(resumed.data.sets[0]!.untrained!.bpb!);
       await app.get(EvaluatorService).idle();
     } finally {
       await app.close();
     }
     // Another restart finds nothing to do.
-    const again = await start();
+    const again = await start(true);
     try {
       await again.get(EvaluatorService).idle();
       expect(await again.get(EvaluatorService).resumeAwaiting()).toBe(0);

@@ -10,6 +10,7 @@ import { EVENT_LOG, EventPublisher, LineageProjection, OBJECT_STORE, Readiness, 
 import type { EvaluatorConfig } from './config';
 import { EvaluatorMetrics } from './evaluator-metrics';
 import { championLineRows } from './scoring/retention-metrics';
+import { inThreadScorer, type ModelScorer, workerScorer } from './scoring/model-scorer';
 import { ScoreCache } from './scoring/score-cache';
 import { type CheckpointRef, type ScoringJob, type ScoringProgress, scoreCheckpoint } from './scoring/score-checkpoint';
 import { SerialQueue } from './scoring/serial-queue';
@@ -39,6 +40,7 @@ export class EvaluatorService implements OnModuleInit, BeforeApplicationShutdown
   readonly events = new EventEmitter();
   private readonly cache: ScoreCache;
   private readonly queue: SerialQueue;
+  private readonly scorer: ModelScorer;
   private readonly abort = new AbortController();
   /** Checkpoints this process published scores for, before the projection has read them back. */
   private readonly published = new Set<string>();
@@ -55,13 +57,14 @@ export class EvaluatorService implements OnModuleInit, BeforeApplicationShutdown
     readiness: Readiness,
   ) {
     this.cache = new ScoreCache(config.RATCHET_EVAL_CACHE_ENTRIES);
+    this.scorer = config.RATCHET_EVAL_IN_WORKER ? workerScorer(config.RATCHET_TF_BACKEND) : inThreadScorer;
     this.queue = new SerialQueue((key, error) => this.logger.error({ msg: 'scoring job crashed', key, error: String(error) }));
     readiness.register('tf-backend', () => this.backend !== null);
   }
 
   async onModuleInit(): Promise<void> {
     this.backend = await initBackend(this.config.RATCHET_TF_BACKEND);
-    this.logger.log({ msg: 'tensor backend ready', requested: this.config.RATCHET_TF_BACKEND, backend: this.backend });
+    this.logger.log({ msg: 'tensor backend ready', requested: this.config.RATCHET_TF_BACKEND, backend: this.backend, inWorker: this.config.RATCHET_EVAL_IN_WORKER });
   }
 
   /** Lets the job in hand stop at its next forward pass; it is resumed at the next start. */
@@ -171,6 +174,7 @@ export class EvaluatorService implements OnModuleInit, BeforeApplicationShutdown
       cache: this.cache,
       maxTokens: this.config.RATCHET_EVAL_MAX_TOKENS,
       batchSize: this.config.RATCHET_EVAL_BATCH_SIZE,
+      scorer: this.scorer,
       signal: this.abort.signal,
       onProgress: (p) => {
         this.current = p;

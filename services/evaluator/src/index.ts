@@ -3,7 +3,9 @@ export { EvaluatorEnv, loadEvaluatorConfig, type EvaluatorConfig } from './confi
 export { EvaluatorService, retentionScoredId, type CheckpointSavedEvent, type EvaluatorStatus, type RetentionScoredEvent } from './evaluator.service';
 export { EvaluatorReactor } from './evaluator.reactor';
 export { EvaluatorMetrics } from './evaluator-metrics';
-export { evaluateTokens, scoredTokenCount, type EvaluateOptions, type SetScore } from './scoring/evaluate-tokens';
+export { evaluateSet, scoredTokenCount, type EvaluateSetOptions, type SetScore } from './scoring/evaluate-set';
+export { inThreadScorer, workerScorer, type ModelScorer } from './scoring/model-scorer';
+export { scoreModels, scoreModelsTask, type ModelSpec, type ModelToScore, type ScoreModelsInput, type ScoreModelsProgress, type ScoredSet } from './scoring/score-models.task';
 export { championLineRows, retentionNumbers, type LineRow, type RetentionNumbers } from './scoring/retention-metrics';
 export { ScoreCache } from './scoring/score-cache';
 export { scoreCheckpoint, type CheckpointRef, type EvalSetRef, type ModelRole, type ScoringJob, type ScoringOptions, type ScoringProgress } from './scoring/score-checkpoint';

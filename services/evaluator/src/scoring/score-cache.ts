@@ -1,6 +1,6 @@
 // Scores by (model, eval set, max tokens), least recently used out first: a champion is scored on
 // a set once, not once per candidate, and a candidate's own scores serve again when it becomes champion.
-import type { SetScore } from './evaluate-tokens';
+import type { SetScore } from './evaluate-set';
 
 export class ScoreCache {
   private readonly entries = new Map<string, SetScore>();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { initBackend } from '@ratchet/gpt';
 import { LocalObjectStore } from '@ratchet/objectstore';
 import { LINEAGE, storeBatch, storeCheckpoint, trainTiny } from '../__fixtures__/lineage-fixture';
+import { workerScorer } from './model-scorer';
 import { ScoreCache } from './score-cache';
 import { type ScoringJob, type ScoringProgress, scoreCheckpoint } from './score-checkpoint';
 
@@ -76,6 +77,19 @@ describe('scoreCheckpoint', () => {
     const third = await scoreCheckpoint(job, { store, cache: cache, maxTokens: 100 });
     expect(third.sets[0]!.tokens).toBe(100);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('gives the same scores in a worker thread, with progress streamed back', async () => {
+    const inThread = await scoreCheckpoint(job, { store, cache: new ScoreCache(100), maxTokens: 120 });
+    const progress: ScoringProgress[] = [];
+    const inWorker = await scoreCheckpoint(job, { store, cache: new ScoreCache(100), maxTokens: 120, scorer: workerScorer('wasm'), onProgress: (p) => progress.push(p) });
+    expect(inWorker.sets.map((s) => s.tokens)).toEqual(inThread.sets.map((s) => s.tokens));
+    inWorker.sets.forEach((s, i) => {
+      expect(s.candidate.loss).toBeCloseTo(inThread.sets[i]!.candidate.loss!, 5);
+      expect(s.baseline!.loss).toBeCloseTo(inThread.sets[i]!.baseline!.loss!, 5);
+      expect(s.untrained!.loss).toBeCloseTo(inThread.sets[i]!.untrained!.loss!, 5);
+    });
+    expect(progress.at(-1)).toMatchObject({ done: progress.at(-1)!.total, checkpointId: 'c2' });
   });
 
   it('refuses a checkpoint whose manifest differs from the announced one, leaking no tensors', async () => {

@@ -1,18 +1,20 @@
 /**
  * One scoring job: the candidate, the champion (baseline) and optionally the untrained model on
  * every held-out set of the lineage up to the candidate's batch, assembled into RetentionScored.
- * A plain async function with a progress callback, free of NestJS, so that it can move into a
- * worker thread once libs/gpt offers one (it has no runInWorker yet). Every model it builds is
- * disposed before it returns, also on failure.
+ * A plain async function with a progress callback, free of NestJS; the tensor work goes through a
+ * ModelScorer, in this thread or in a worker thread. Scores already in the cache are not recomputed,
+ * and a model whose every score is cached is not even loaded.
  */
 import { createHash } from 'node:crypto';
 import { getCheckpoint, getSplitBytes } from '@ratchet/artifacts';
 import type { EvalSetScore, RetentionScored } from '@ratchet/contracts';
-import { type CheckpointState, GPT, loadCheckpoint, modelFromState } from '@ratchet/gpt';
+import { type CheckpointState, loadCheckpoint } from '@ratchet/gpt';
 import type { ObjectStore } from '@ratchet/objectstore';
-import { evaluateTokens, scoredTokenCount, type SetScore } from './evaluate-tokens';
+import { scoredTokenCount, type SetScore } from './evaluate-set';
+import { inThreadScorer, type ModelScorer } from './model-scorer';
 import { type LineRow, retentionNumbers } from './retention-metrics';
 import { ScoreCache } from './score-cache';
+import type { ModelSpec, ModelToScore } from './score-models.task';
 
 export interface CheckpointRef {
   checkpointId: string;
@@ -60,14 +62,17 @@ export interface ScoringOptions {
   cache: ScoreCache;
   maxTokens: number;
   batchSize?: number;
+  /** Default: in this thread. */
+  scorer?: ModelScorer;
   onProgress?: (p: ScoringProgress) => void;
   signal?: AbortSignal;
 }
 
 interface ModelPlan {
   role: ModelRole;
+  /** Identifies the model in the cache. */
   id: string;
-  load: () => Promise<GPT>;
+  spec: () => Promise<ModelSpec>;
 }
 
 const checkpointModelId = (ref: CheckpointRef): string => `checkpoint:${ref.checkpointId}@${ref.manifestSha256}`;
@@ -86,56 +91,56 @@ export async function scoreCheckpoint(job: ScoringJob, options: ScoringOptions):
     tokens.set(set.batchId, (await getSplitBytes(store, set.key, set.sha256)).slice(0, maxTokens + 1));
   }
 
-  const plans: ModelPlan[] = [{ role: 'candidate', id: checkpointModelId(job.candidate), load: async () => modelFromState(candidateState, { trainable: false }) }];
+  const weightsOf = (state: CheckpointState): ModelSpec => ({ kind: 'weights', config: state.config, weights: state.weights });
+  const plans: ModelPlan[] = [{ role: 'candidate', id: checkpointModelId(job.candidate), spec: async () => weightsOf(candidateState) }];
   if (job.baseline) {
     const ref = job.baseline;
-    plans.push({ role: 'baseline', id: checkpointModelId(ref), load: async () => modelFromState(await readState(store, ref), { trainable: false }) });
+    plans.push({ role: 'baseline', id: checkpointModelId(ref), spec: async () => weightsOf(await readState(store, ref)) });
   }
   if (job.untrainedSeed !== null) {
     const seed = job.untrainedSeed;
     const configHash = createHash('sha256').update(JSON.stringify(candidateState.config)).digest('hex').slice(0, 16);
-    plans.push({ role: 'untrained', id: `untrained:${configHash}:${seed}`, load: async () => new GPT(candidateState.config, { seed, trainable: false }) });
+    plans.push({ role: 'untrained', id: `untrained:${configHash}:${seed}`, spec: async () => ({ kind: 'untrained', config: candidateState.config, seed }) });
   }
 
-  // Scores of this job by role and set; cached ones first, the rest computed below.
+  // Scores of this job by role and set: cached ones now, the rest from the scorer.
   const results = new Map<string, SetScore>();
-  const pending: { plan: ModelPlan; sets: EvalSetRef[] }[] = [];
+  const models: ModelToScore[] = [];
   let total = 0;
-  let done = 0;
+  let cachedTokens = 0;
   for (const plan of plans) {
-    const missing: EvalSetRef[] = [];
+    const missing: string[] = [];
     for (const set of job.sets) {
       const count = scoredTokenCount(tokens.get(set.batchId)!.length, maxTokens);
       total += count;
       const cached = cache.get(ScoreCache.key(plan.id, set, maxTokens));
       if (cached) {
         results.set(`${plan.role}|${set.batchId}`, cached);
-        done += count;
-      } else missing.push(set);
+        cachedTokens += count;
+      } else missing.push(set.batchId);
     }
-    if (missing.length > 0) pending.push({ plan, sets: missing });
+    if (missing.length > 0) models.push({ role: plan.role, spec: await plan.spec(), sets: missing });
   }
 
-  for (const { plan, sets } of pending) {
-    options.signal?.throwIfAborted();
-    const model = await plan.load();
-    try {
-      for (const set of sets) {
-        const before = done;
-        const report = (d: number): void =>
-          options.onProgress?.({ lineage: job.lineage, checkpointId: job.candidate.checkpointId, model: plan.role, set: set.batchId, done: before + d, total });
-        const score = await evaluateTokens(model, tokens.get(set.batchId)!, {
-          maxTokens,
-          batchSize: options.batchSize,
-          onProgress: report,
-          signal: options.signal,
-        });
-        done = before + score.tokens;
-        cache.set(ScoreCache.key(plan.id, set, maxTokens), score);
-        results.set(`${plan.role}|${set.batchId}`, score);
-      }
-    } finally {
-      model.dispose();
+  if (models.length > 0) {
+    const scorer = options.scorer ?? inThreadScorer;
+    const scored = await scorer(
+      { models, tokens: Object.fromEntries(tokens), maxTokens, batchSize: options.batchSize },
+      (p) =>
+        options.onProgress?.({
+          lineage: job.lineage,
+          checkpointId: job.candidate.checkpointId,
+          model: p.role as ModelRole,
+          set: p.set,
+          done: cachedTokens + p.done,
+          total,
+        }),
+      options.signal,
+    );
+    for (const { role, set, score } of scored) {
+      const plan = plans.find((p) => p.role === role)!;
+      cache.set(ScoreCache.key(plan.id, job.sets.find((s) => s.batchId === set)!, maxTokens), score);
+      results.set(`${role}|${set}`, score);
     }
   }
 
