@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Consumer, KafkaMessage } from 'kafkajs';
 import { DEAD_LETTER_HEADERS, EventOf, SEAL_HEADER, TOPICS } from '@ratchet/contracts';
-import { EventLog, KafkaConnection } from '@ratchet/eventlog';
+import { EventLog, FileEventLog, KafkaConnection } from '@ratchet/eventlog';
 import { waitFor } from '@ratchet/eventlog/testing';
-import { ObjectStore } from '@ratchet/objectstore';
+import { LocalObjectStore, ObjectStore } from '@ratchet/objectstore';
 import { EVENT_LOG, Metrics, OBJECT_STORE, startService } from '@ratchet/service-kit';
 import { AppModule, IngestConfig, loadIngestConfig } from '..';
 
@@ -172,6 +172,49 @@ describe('Kafka records consumer', () => {
       await admin.connect();
       await admin.deleteTopics({ topics: [`${windowPrefix}${TOPICS.records}`, `${windowPrefix}${TOPICS.recordsDeadLetter}`] }).catch(() => undefined);
       await admin.deleteGroups([`${windowPrefix}ingest`]).catch(() => undefined);
+      await admin.disconnect();
+    }
+  }, 120_000);
+
+  it('when a batch cannot be stored, re-reads from the committed offsets and stores it on the next try (nothing lost)', async () => {
+    const failPrefix = `${prefix}f.`;
+    const failConfig = { ...config, RATCHET_RUNTIME: 'embedded' as const, RATCHET_KAFKA_TOPIC_PREFIX: failPrefix, RATCHET_DATA_DIR: join(dir, 'fail') };
+    const eventLog = await FileEventLog.open({ dir: join(dir, 'fail', 'log') });
+    const store = await LocalObjectStore.open(join(dir, 'fail', 'objects'));
+    let failures = 0;
+    const flakyStore: ObjectStore = Object.assign(Object.create(store) as ObjectStore, {
+      put: async (...args: Parameters<ObjectStore['put']>) => {
+        if (failures < 1) {
+          failures += 1;
+          throw new Error('the store is away');
+        }
+        return store.put(...args);
+      },
+    });
+    const app = await startService(AppModule.register(failConfig, { eventLog, objectStore: flakyStore }), { name: 'ingest', config: failConfig, embedded: true });
+    try {
+      const producer = connection.producer();
+      await producer.connect();
+      const texts = ['first of the flaky batch', 'second of the flaky batch', 'third of the flaky batch'];
+      await producer.send({
+        topic: `${failPrefix}${TOPICS.records}`,
+        messages: [...texts.map((text) => ({ key: 'flaky', value: JSON.stringify({ text }) })), { key: 'flaky', value: '', headers: { [SEAL_HEADER]: 'flaky' } }],
+      });
+      await producer.disconnect();
+      const arrived = await waitFor(async () => (await arrivals(eventLog))[0], 60_000, 'the batch after the store came back');
+      expect(failures).toBe(1);
+      expect(arrived.data.records).toBe(3);
+      const stored: string[] = [];
+      for (const split of [arrived.data.train, arrived.data.heldOut]) stored.push(...(await store.get(split.key)).toString().trim().split('\n').map((l) => JSON.parse(l).text as string));
+      expect(stored.sort()).toEqual([...texts].sort());
+    } finally {
+      await app.close();
+      await eventLog.close();
+      await store.close();
+      const admin = connection.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [`${failPrefix}${TOPICS.records}`, `${failPrefix}${TOPICS.recordsDeadLetter}`] }).catch(() => undefined);
+      await admin.deleteGroups([`${failPrefix}ingest`]).catch(() => undefined);
       await admin.disconnect();
     }
   }, 120_000);
