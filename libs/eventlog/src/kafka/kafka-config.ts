@@ -54,6 +54,8 @@ export interface KafkaEventLogOptions extends KafkaConnectionOptions {
   partitions?: number;
   /** Default 1 (a single local broker); use 3 on a real cluster. */
   replicationFactor?: number;
+  /** Configs of topics the adapter creates, over eventTopicConfigs() (infinite retention, no compaction). */
+  topicConfigs?: Record<string, string>;
   consumer?: KafkaConsumerTuning;
   /** Bound on one scan of a topic (read(), deadLetters(), the dedup index). Default 30 s. */
   readTimeoutMs?: number;

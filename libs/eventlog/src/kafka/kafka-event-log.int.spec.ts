@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ConfigResourceTypes } from 'kafkajs';
 import { DEAD_LETTER_HEADERS, toKafkaMessage } from '@ratchet/contracts';
 import { describeEventLogContract, sampleEvent, waitFor } from '../testing';
 import { EventLog, StoredEvent } from '../port';
@@ -129,6 +130,24 @@ describe('KafkaEventLog across writers', () => {
     return log;
   };
   const ids = (stored: StoredEvent[]) => stored.map((s) => s.event.id);
+
+  it('creates its topics with the configured partitions, keeping every event forever', async () => {
+    await open();
+    const admin = new KafkaConnection(kafkaEventLogOptionsFromEnv()).admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic, `${topic}.dlq`] });
+      expect(topics.map((t) => t.partitions.length)).toEqual([2, 2]);
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms', 'cleanup.policy'] }],
+      });
+      const value = (name: string) => resources[0]!.configEntries.find((e) => e.configName === name)?.configValue;
+      expect([value('retention.ms'), value('cleanup.policy')]).toEqual(['-1', 'delete']);
+    } finally {
+      await admin.disconnect();
+    }
+  }, 30_000);
 
   it('deduplicates against events another instance appended after this one opened', async () => {
     const a = await open();

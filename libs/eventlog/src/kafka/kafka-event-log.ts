@@ -12,6 +12,17 @@ import { KafkaSubscription } from './kafka-subscription';
 import { OffsetRange, RawRecord, readRanges } from './topic-reader';
 import { ensureTopics, highWatermarks, partitionsOf, retryRetriable } from './topics';
 
+/**
+ * The log is the system of record (read models are rebuilt by replaying it from offset 0), so its
+ * topics keep everything and are never compacted (compaction by lineage key would drop events).
+ */
+export function eventTopicConfigs(replicationFactor: number): Record<string, string> {
+  const configs: Record<string, string> = { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'retention.bytes': '-1' };
+  // with replicas, an acknowledged append survives the loss of one broker
+  if (replicationFactor > 1) configs['min.insync.replicas'] = '2';
+  return configs;
+}
+
 export class KafkaEventLog implements EventLog {
   private readonly index: DedupIndex;
   private readonly subscriptions = new Set<KafkaSubscription>();
@@ -42,9 +53,10 @@ export class KafkaEventLog implements EventLog {
     const producer = connection.producer();
     try {
       await admin.connect();
+      const configs = { ...eventTopicConfigs(replicationFactor), ...options.topicConfigs };
       await ensureTopics(admin, [
-        { topic, partitions, replicationFactor },
-        { topic: deadLetterTopic, partitions, replicationFactor },
+        { topic, partitions, replicationFactor, configs },
+        { topic: deadLetterTopic, partitions, replicationFactor, configs },
       ]);
       const metadata = await partitionsOf(admin, topic);
       await producer.connect();

@@ -37,14 +37,15 @@ export async function readRanges(
   for (const [p, r] of ranges) if (r.to > r.from) cursor.set(p, r.from);
   if (cursor.size === 0) return;
 
+  const consumer = connection.consumer(`ratchet-reader-${randomUUID()}`, { ...options.tuning, maxWaitTimeMs: 100 });
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
   const complete = (p: number) => {
     cursor.delete(p);
+    consumer.pause([{ topic, partitions: [p] }]);
     if (cursor.size === 0) finish();
   };
 
-  const consumer = connection.consumer(`ratchet-reader-${randomUUID()}`, { ...options.tuning, maxWaitTimeMs: 100 });
   let timer: NodeJS.Timeout | undefined;
   try {
     await consumer.connect();
@@ -67,6 +68,9 @@ export async function readRanges(
       },
     });
     for (const [p] of cursor) consumer.seek({ topic, partition: p, offset: String(ranges.get(p)!.from) });
+    // the group is assigned every partition; do not pull the ones with nothing to read
+    const idle = [...ranges.keys()].filter((p) => !cursor.has(p));
+    if (idle.length > 0) consumer.pause([{ topic, partitions: idle }]);
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const left = [...cursor].map(([p, o]) => `partition ${p} at ${o} of ${ranges.get(p)!.to}`).join(', ');
