@@ -13,6 +13,6 @@ export { reportFromLineageState } from './report/lineage-report';
 export type { LineageReport, DecisionView, ChampionChangeView, RuleView } from './report/lineage-report';
 export { buildRetentionMatrix } from './report/retention-matrix';
 export type { RetentionMatrix, MatrixRow, CandidateScores, ContinualMetrics } from './report/retention-matrix';
-export { loadCheckpointFromStore, storeCheckpoint } from './generation/checkpoint-objects';
+export { loadCheckpointFromStore } from './generation/checkpoint-objects';
 export { sampleText } from './generation/sample-text';
 export type { SamplingOptions } from './generation/sample-text';

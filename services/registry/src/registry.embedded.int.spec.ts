@@ -63,6 +63,10 @@ describe('registry on the embedded runtime', () => {
     // the next increment passes and is promoted
     await appendAll(r, [e.arrived('b3'), e.started('b3', 'c3', 'c1'), e.saved('b3', 'c3', 'c1'), e.scored('c3', 'b3', 'c1', [['b1', 3.01, 3, 8], ['b2', 2.6, 4, 8], ['b3', 2, 4, 8]])]);
     await waitFor(async () => (await http().get('/lineages/sotu/champion')).body.champion?.checkpointId === 'c3', 10_000, 'c3 to be champion');
+    // its promotion's gains against c1: retention = worst over b1, b2 = min(3 − 3.01, 4 − 2.6); plasticity = 4 − 2 on b3
+    const gauge = async (name: string) => Number(/ (\S+)$/.exec((await http().get('/metrics')).text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('lineage="sotu"')) ?? ' NaN')![1]);
+    await waitFor(async () => (await gauge('ratchet_champion_plasticity')) === 2, 10_000, 'the champion gauges');
+    expect(await gauge('ratchet_champion_retention')).toBeCloseTo(-0.01, 9);
 
     // a re-delivered RetentionScored (new event id, same facts) yields no second decision
     await appendAll(r, [e.event('RetentionScored', (await r.log.read()).map((s) => s.event).find((x) => x.id === 'scored:c3')!.data as never, 'scored:c3-again')]);
@@ -128,10 +132,13 @@ describe('registry on the embedded runtime', () => {
     expect(page.text).toContain('<svg');
     expect(page.text).toContain('c3 writes gibberish');
     const metrics = (await http().get('/metrics').expect(200)).text;
-    expect(metrics).toMatch(/ratchet_registry_promotions_total\{[^}]*lineage="sotu"[^}]*\} 2/);
-    expect(metrics).toMatch(/ratchet_registry_rejections_total\{[^}]*lineage="sotu"[^}]*\} 1/);
-    expect(metrics).toMatch(/ratchet_registry_rollbacks_total\{[^}]*lineage="sotu"[^}]*\} 1/);
-    expect(metrics).toMatch(/ratchet_registry_champion_retention\{[^}]*lineage="sotu"[^}]*\} 0\.01/);
+    const series = (name: string) => metrics.split('\n').filter((l) => l.startsWith(`${name}{`) && l.includes('lineage="sotu"'));
+    expect(series('ratchet_promotions_total')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/outcome="promoted".* 2$/), expect.stringMatching(/outcome="rejected".* 1$/)]),
+    );
+    expect(series('ratchet_registry_rollbacks_total')).toEqual([expect.stringMatching(/ 1$/)]);
+    // the champion is c1 again (rolled back), a first model: nothing to compare with, so no gauges;
+    expect(series('ratchet_champion_retention')).toEqual([]);
     const openapi = (await http().get('/openapi.json').expect(200)).body;
     expect(Object.keys(openapi.paths)).toEqual(
       expect.arrayContaining([

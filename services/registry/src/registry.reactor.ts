@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { AnyEvent, EventOf } from '@ratchet/contracts';
 import { EventLog } from '@ratchet/eventlog';
 import { EVENT_LOG, EventPublisher, EventReactor, LineageProjection } from '@ratchet/service-kit';
-import { CheckpointRow, LineageRow } from './db/entities';
+import { CheckpointRow, EvalScoreRow, LineageRow } from './db/entities';
 import { ChampionModels } from './generation/champion-models';
 import { ReadModels } from './projection/read-models';
 import { guardPromotion } from './promotion/promotion-guard';
@@ -51,7 +51,6 @@ export class RegistryReactor implements EventReactor, OnApplicationBootstrap {
     }
     const { event } = outcome;
     await this.publisher.publish(event);
-    this.metrics.decisionsEmitted.inc({ lineage: scored.subject, outcome: event.name });
     this.logger.log({ msg: event.name, lineage: scored.subject, checkpointId, failed: event.data.rules.filter((r) => !r.passed).map((r) => r.rule) });
   }
 
@@ -59,10 +58,10 @@ export class RegistryReactor implements EventReactor, OnApplicationBootstrap {
     const lineage = event.subject;
     switch (event.name) {
       case 'ModelPromoted':
-        this.metrics.promotions.inc({ lineage });
+        this.metrics.promotions.inc({ lineage, outcome: 'promoted' });
         break;
       case 'PromotionRejected':
-        this.metrics.rejections.inc({ lineage });
+        this.metrics.promotions.inc({ lineage, outcome: 'rejected' });
         return;
       case 'ChampionRolledBack':
         this.metrics.rollbacks.inc({ lineage });
@@ -76,7 +75,7 @@ export class RegistryReactor implements EventReactor, OnApplicationBootstrap {
 
   private async championGauges(lineage: string): Promise<void> {
     const row = await this.readModels.db.getRepository(LineageRow).findOneBy({ name: lineage });
-    const champion = row?.championId ? await this.readModels.db.getRepository(CheckpointRow).findOneBy({ lineage, checkpointId: row.championId }) : null;
-    this.metrics.champion(lineage, champion);
+    const cells = row?.championId ? await this.readModels.db.getRepository(EvalScoreRow).findBy({ lineage, checkpointId: row.championId }) : [];
+    this.metrics.champion(lineage, cells);
   }
 }

@@ -1,5 +1,6 @@
 // Starts the registry app for int tests and helps feed it events through its own event log.
 import { INestApplication } from '@nestjs/common';
+import { putCheckpoint } from '@ratchet/artifacts';
 import { AnyEvent, dedupKey } from '@ratchet/contracts';
 import { EventLog } from '@ratchet/eventlog';
 import { waitFor } from '@ratchet/eventlog/testing';
@@ -9,7 +10,6 @@ import { EVENT_LOG, OBJECT_STORE, startService } from '@ratchet/service-kit';
 import { AppModule } from '../app.module';
 import { REGISTRY_SERVICE, loadRegistryConfig } from '../config';
 import { ProcessedEventRow } from '../db/entities';
-import { storeCheckpoint } from '../generation/checkpoint-objects';
 import { ReadModels } from '../projection/read-models';
 
 export interface RunningRegistry {
@@ -49,7 +49,7 @@ export async function storeTinyCheckpoint(store: ObjectStore, objectKey: string,
   await initBackend('cpu');
   const model = new GPT(configFromName('tiny'), { seed });
   try {
-    return await storeCheckpoint(store, objectKey, saveCheckpoint(captureState({ model, tokenizer: new ByteTokenizer().spec() })));
+    return (await putCheckpoint(store, objectKey, saveCheckpoint(captureState({ model, tokenizer: new ByteTokenizer().spec() })))).manifestSha256;
   } finally {
     model.dispose();
   }
