@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const REGISTRY_SERVICE = 'registry';
 
-export const RegistryEnv = serviceEnv(3004, {
+export const RegistryEnv = serviceEnv(8080, {
   /** Set: PostgreSQL (production); unset: SQLite via sql.js in RATCHET_DATA_DIR/registry (embedded). */
   RATCHET_DATABASE_URL: z
     .string()
