@@ -1,7 +1,1 @@
-// The preset maps @ratchet/<name> to libs/<name>/src; the service kit lives under services/kit.
-const path = require('node:path');
-const config = require('../../jest.preset.js').jestConfig(__dirname);
-for (const project of config.projects) {
-  project.moduleNameMapper = { '^@ratchet/service-kit$': path.join(__dirname, '../kit/src'), ...project.moduleNameMapper };
-}
-module.exports = config;
+module.exports = require('../../jest.preset.js').jestConfig(__dirname);
