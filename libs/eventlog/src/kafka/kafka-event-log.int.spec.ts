@@ -51,7 +51,7 @@ describe('KafkaEventLog with foreign records in the topic', () => {
   afterEach(async () => {
     await log?.close();
     await deleteTopics([topic, `${topic}.dlq`]);
-  });
+  }, 30_000);
 
   it('dead-letters a garbage record with its reason and delivers the valid events around it', async () => {
     log = await KafkaEventLog.open(settings(topic));
@@ -122,7 +122,7 @@ describe('KafkaEventLog across writers', () => {
   afterEach(async () => {
     for (const log of logs) await log.close();
     await deleteTopics([topic, `${topic}.dlq`]);
-  });
+  }, 30_000);
 
   const open = async () => {
     const log = await KafkaEventLog.open(settings(topic));

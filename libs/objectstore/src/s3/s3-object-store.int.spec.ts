@@ -48,12 +48,12 @@ describe('S3ObjectStore specifics', () => {
 
   beforeEach(async () => {
     store = await S3ObjectStore.open(freshBucketSettings());
-  });
+  }, 60_000);
 
   afterEach(async () => {
     await store.close();
     await removeBucket(store.client, store.bucket);
-  });
+  }, 60_000);
 
   const stagingObjects = async (s: S3ObjectStore) => {
     const names: string[] = [];
@@ -68,7 +68,20 @@ describe('S3ObjectStore specifics', () => {
     });
     expect(await store.stat('ck/wrong')).toBeNull();
     expect(await stagingObjects(store)).toEqual([]);
-  });
+  }, 60_000);
+
+  it('fails a put whose stream breaks mid-way and leaves nothing behind', async () => {
+    async function* breaking() {
+      yield patternBytes(9 * 1024 * 1024, 3);
+      throw new Error('source went away');
+    }
+    await expect(store.put('ck/broken', breaking())).rejects.toThrow(/source went away/);
+    expect(await store.stat('ck/broken')).toBeNull();
+    expect(await stagingObjects(store)).toEqual([]);
+    const unfinished: unknown[] = [];
+    for await (const upload of store.client.listIncompleteUploads(store.bucket, STAGING_PREFIX, true)) unfinished.push(upload);
+    expect(unfinished).toEqual([]);
+  }, 60_000);
 
   it('keeps content type and metadata of a staged (multipart) upload, and lists it', async () => {
     const big = patternBytes(8 * 1024 * 1024 + 1, 9);
@@ -76,18 +89,18 @@ describe('S3ObjectStore specifics', () => {
     const [info] = await store.list('ck/');
     expect(info).toMatchObject({ key: 'ck/meta', size: big.byteLength, contentType: 'application/x-test', metadata: { steps: '12' } });
     expect(await stagingObjects(store)).toEqual([]);
-  });
+  }, 60_000);
 
   it('refuses metadata that S3 would not return unchanged', async () => {
     await expect(store.put('m/1', 'x', { metadata: { batchId: 'b' } })).rejects.toBeInstanceOf(InvalidMetadataError);
     await expect(store.put('m/1', 'x', { metadata: { note: 'héllo' } })).rejects.toBeInstanceOf(InvalidMetadataError);
     expect(await store.stat('m/1')).toBeNull();
-  });
+  }, 60_000);
 
   it('creates its bucket at open and reopens on an existing one', async () => {
     expect(await store.client.bucketExists(store.bucket)).toBe(true);
     const again: ObjectStore = await S3ObjectStore.open({ ...s3OptionsFromEnv(), bucket: store.bucket });
     await store.put('x/1', 'one');
     expect((await again.get('x/1')).toString()).toBe('one');
-  });
+  }, 60_000);
 });

@@ -150,8 +150,10 @@ export class S3ObjectStore implements ObjectStore {
     const staging = `${STAGING_PREFIX}${randomUUID()}`;
     const hashed = hashingStream(stream);
     try {
-      // size unknown: minio uploads parts of partSize until the stream ends
-      await this.client.putObject(this.bucket, staging, hashed.stream, undefined, { 'Content-Type': contentType });
+      // size unknown: minio uploads parts of partSize until the stream ends. minio does not listen
+      // for the body's errors (the upload would wait forever), so a failing body fails the put here.
+      const bodyFailed = new Promise<never>((_, reject) => hashed.stream.once('error', reject));
+      await Promise.race([this.client.putObject(this.bucket, staging, hashed.stream, undefined, { 'Content-Type': contentType }), bodyFailed]);
       const { sha256, size } = hashed.result();
       if (expectedSha256 && expectedSha256 !== sha256) throw new ChecksumMismatchError(key, expectedSha256, sha256);
       await this.client.copyObject(
@@ -165,6 +167,10 @@ export class S3ObjectStore implements ObjectStore {
         }),
       );
       return { sha256, size };
+    } catch (error) {
+      // a body that failed mid-way can leave the parts of an unfinished multipart upload behind
+      await this.client.removeIncompleteUpload(this.bucket, staging).catch(() => undefined);
+      throw error;
     } finally {
       await this.client.removeObject(this.bucket, staging).catch(() => undefined);
     }
