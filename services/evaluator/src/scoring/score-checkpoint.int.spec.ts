@@ -92,6 +92,25 @@ describe('scoreCheckpoint', () => {
     expect(progress.at(-1)).toMatchObject({ done: progress.at(-1)!.total, checkpointId: 'c2' });
   });
 
+  it('stops at the next chunk when aborted, disposing the model in hand', async () => {
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    const progress: ScoringProgress[] = [];
+    const scoring = scoreCheckpoint(job, {
+      store,
+      cache: new ScoreCache(10),
+      maxTokens: 200,
+      signal: controller.signal,
+      onProgress: (p) => {
+        progress.push(p);
+        controller.abort();
+      },
+    });
+    await expect(scoring).rejects.toThrow(/abort/i);
+    expect(progress).toHaveLength(1);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('refuses a checkpoint whose manifest differs from the announced one, leaking no tensors', async () => {
     const before = tf.memory().numTensors;
     const bad = { ...job, baseline: { ...job.baseline!, manifestSha256: 'f'.repeat(64) } };
