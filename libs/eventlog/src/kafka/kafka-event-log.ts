@@ -160,6 +160,7 @@ export class KafkaEventLog implements EventLog {
 
   private async appendNow(events: AnyEvent[]): Promise<AppendResult> {
     this.assertOpen();
+    if (events.length === 0) return { appended: 0, duplicates: 0 };
     await this.index.catchUp();
     const fresh = new Map<string, AnyEvent>();
     for (const event of events) {
