@@ -1,5 +1,5 @@
 // The API's commands: each becomes an event on the log (the read models follow when it comes back).
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EventPublisher, SERVICE_CONFIG } from '@ratchet/service-kit';
 import { RegistryConfig } from './config';
@@ -62,7 +62,9 @@ export class RegistryCommands {
     if (!row.championId) throw new ConflictException(`lineage ${lineage} has no champion yet`);
     const checkpoint = await this.queries.checkpointRow(lineage, row.championId);
     if (!checkpoint) throw new ConflictException(`the champion ${row.championId} has no saved checkpoint in this lineage`);
-    const loaded = await this.models.get(lineage, checkpoint);
+    const loaded = await this.models.get(lineage, checkpoint).catch((error: Error) => {
+      throw new ServiceUnavailableException(`cannot load the champion ${checkpoint.checkpointId} from ${checkpoint.objectKey}: ${error.message}`);
+    });
     const { text, tokens } = sampleText(loaded.model, loaded.tokenizer, body.prompt, body);
     return { lineage, checkpointId: loaded.checkpointId, prompt: body.prompt, text, tokens, temperature: body.temperature, topK: body.topK, seed: body.seed };
   }

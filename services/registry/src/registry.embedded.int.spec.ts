@@ -7,7 +7,9 @@ import { AnyEvent } from '@ratchet/contracts';
 import { waitFor } from '@ratchet/eventlog/testing';
 import { LineageEvents } from './__fixtures__/lineage-events';
 import { RunningRegistry, appendAll, projected, startRegistry, storeTinyCheckpoint } from './__fixtures__/registry-app';
+import * as tf from '@tensorflow/tfjs-core';
 import { dumpReadModels } from './db/canonical-dump';
+import { ChampionModels } from './generation/champion-models';
 
 const decisionsFor = async (registry: RunningRegistry, checkpointId: string): Promise<AnyEvent[]> =>
   (await registry.log.read())
@@ -124,6 +126,16 @@ describe('registry on the embedded runtime', () => {
     expect(tooLong.body.problems[0].field).toBe('maxTokens');
     await http().post('/lineages/nowhere/generate').send(ask).expect(404);
 
+    // the cached champion model is disposed when the champion changes (here: back to c3, whose files are not stored)
+    const models = r.app.get(ChampionModels);
+    expect(models.cached()).toEqual({ sotu: 'c1' });
+    const tensorsWithModel = tf.memory().numTensors;
+    await http().post('/lineages/sotu/rollback').send({ to: 'c3', by: 'bob', reason: 'c1 was worse' }).expect(202);
+    await waitFor(() => Object.keys(models.cached()).length === 0, 10_000, 'the cached model to be dropped');
+    expect(tf.memory().numTensors).toBeLessThan(tensorsWithModel);
+    const unavailable = await http().post('/lineages/sotu/generate').send(ask).expect(503);
+    expect(unavailable.body.message).toContain('cannot load the champion c3');
+
     // 404s, dashboard, metrics, OpenAPI
     await http().get('/lineages/nowhere').expect(404);
     await http().get('/checkpoints/nothing').expect(404);
@@ -131,14 +143,15 @@ describe('registry on the embedded runtime', () => {
     const page = await http().get('/lineages/sotu/dashboard').expect(200).expect('Content-Type', /text\/html/);
     expect(page.text).toContain('<svg');
     expect(page.text).toContain('c3 writes gibberish');
+    expect(page.text).toContain('c1 was worse');
     const metrics = (await http().get('/metrics').expect(200)).text;
     const series = (name: string) => metrics.split('\n').filter((l) => l.startsWith(`${name}{`) && l.includes('lineage="sotu"'));
     expect(series('ratchet_promotions_total')).toEqual(
       expect.arrayContaining([expect.stringMatching(/outcome="promoted".* 2$/), expect.stringMatching(/outcome="rejected".* 1$/)]),
     );
-    expect(series('ratchet_registry_rollbacks_total')).toEqual([expect.stringMatching(/ 1$/)]);
-    // the champion is c1 again (rolled back), a first model: nothing to compare with, so no gauges;
-    expect(series('ratchet_champion_retention')).toEqual([]);
+    expect(series('ratchet_registry_rollbacks_total')).toEqual([expect.stringMatching(/ 2$/)]);
+    // c3 is champion again (rolled back to): the gauges show the gains of the promotion that made it
+    expect(series('ratchet_champion_plasticity')).toEqual([expect.stringMatching(/ 2$/)]);
     const openapi = (await http().get('/openapi.json').expect(200)).body;
     expect(Object.keys(openapi.paths)).toEqual(
       expect.arrayContaining([
@@ -162,7 +175,7 @@ describe('registry on the embedded runtime', () => {
     const rebuilt = (await http().post('/admin/rebuild').expect(200)).body;
     expect(rebuilt).toEqual({ events: (await r.log.read()).length, projected: (await r.log.read()).length });
     expect(await dumpReadModels(r.readModels.db.manager)).toEqual(before);
-    expect(before['champion_history']).toHaveLength(3);
+    expect(before['champion_history']).toHaveLength(4);
   });
 
   it('keeps the read models in a file across restarts, and rebuilds them from the log when the file is gone', async () => {
