@@ -73,7 +73,7 @@ const SEPARATOR = '\n\n';
 /** Chunks records (≤ 1 KiB), splits them by the held-out hash, and encodes both splits as bytes. */
 export function prepareBatches(batches: readonly CorpusBatch[], heldOutFraction: number): PreparedBatch[] {
   return batches.map((b) => {
-    const { train, heldOut } = splitHeldOut(chunkRecords(b.records, 1024), { fraction: heldOutFraction });
+    const { train, heldOut } = splitHeldOut(chunkRecords(b.records, 1024), { fraction: heldOutFraction, nonEmpty: true });
     if (train.length === 0 || heldOut.length === 0) throw new Error(`batch ${b.id} is too small to split (${b.records.length} records)`);
     return { id: b.id, train: encoder.encode(train.join(SEPARATOR)), heldOut: encoder.encode(heldOut.join(SEPARATOR)) };
   });

@@ -10,6 +10,12 @@ export interface SplitOptions {
   readonly fraction?: number;
   /** Changes the split without changing the data (e.g. per lineage). Default ''. */
   readonly salt?: string;
+  /**
+   * With two or more records, guarantee both splits are non-empty: if the hash rule left one
+   * empty, the record with the lowest hash is held out (or, if all were held out, the one with
+   * the highest hash goes to train). Still a function of the content only. Default false.
+   */
+  readonly nonEmpty?: boolean;
 }
 
 export interface Split<T> {
@@ -26,12 +32,19 @@ export function isHeldOut(text: string, options: SplitOptions = {}): boolean {
 
 /** Splits records (strings, or objects with a `text`) by the hash of their text; order is kept. */
 export function splitHeldOut<T extends string | { readonly text: string }>(records: readonly T[], options: SplitOptions = {}): Split<T> {
+  const fraction = options.fraction ?? 0.1;
+  if (!(fraction >= 0 && fraction <= 1)) throw new RangeError(`held-out fraction must be in [0, 1], got ${fraction}`);
+  const hashes = records.map((r) => hash32(options.salt ?? '', typeof r === 'string' ? r : r.text));
+  const held = hashes.map((h) => h < fraction * 4294967296);
+  if (options.nonEmpty && records.length >= 2) {
+    const count = held.filter(Boolean).length;
+    const pick = (better: (a: number, b: number) => boolean): number => hashes.reduce((best, h, i) => (better(h, hashes[best]) ? i : best), 0);
+    if (count === 0) held[pick((a, b) => a < b)] = true;
+    else if (count === records.length) held[pick((a, b) => a > b)] = false;
+  }
   const train: T[] = [];
   const heldOut: T[] = [];
-  for (const record of records) {
-    const text = typeof record === 'string' ? record : record.text;
-    (isHeldOut(text, options) ? heldOut : train).push(record);
-  }
+  records.forEach((record, i) => (held[i] ? heldOut : train).push(record));
   return { train, heldOut };
 }
 

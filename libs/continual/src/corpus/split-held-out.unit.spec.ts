@@ -29,6 +29,19 @@ describe('splitHeldOut', () => {
   });
 });
 
+describe('splitHeldOut with nonEmpty', () => {
+  it('holds out the lowest-hash record when the rule held out none, and is a no-op otherwise', () => {
+    const few = ['alpha', 'beta', 'gamma'];
+    expect(splitHeldOut(few, { fraction: 0 }).heldOut).toEqual([]);
+    const forced = splitHeldOut(few, { fraction: 0, nonEmpty: true });
+    expect(forced.heldOut).toHaveLength(1);
+    expect(forced.train).toHaveLength(2);
+    expect(splitHeldOut([...few].reverse(), { fraction: 0, nonEmpty: true }).heldOut).toEqual(forced.heldOut);
+    expect(splitHeldOut(few, { fraction: 1, nonEmpty: true }).train).toHaveLength(1);
+    expect(splitHeldOut(records, { nonEmpty: true })).toEqual(splitHeldOut(records));
+  });
+});
+
 describe('chunkRecords', () => {
   it('cuts long records at paragraph breaks and keeps short ones', () => {
     const long = `${'a'.repeat(60)}\n\n${'b'.repeat(60)}\n\n${'c'.repeat(10)}`;
