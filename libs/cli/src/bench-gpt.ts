@@ -21,6 +21,8 @@ export interface GptBenchRow {
   batch_size: number;
   seq_len: number;
   train_tokens_per_s: number;
+  /** Tokens per CPU-second of this process: on a shared machine, closer to what an idle core gives. */
+  train_tokens_per_cpu_s: number;
   eval_tokens_per_s: number;
   train_gflops: number;
   peak_rss_mb: number;
@@ -78,8 +80,11 @@ export async function benchOne(preset: string, backend: BackendName, opts: Omit<
   const sampler = new BatchSampler(tokens, { batchSize: B, seqLen: T, seed: 2 });
   trainer.step(sampler.next()); // warm-up: kernel set-up, first allocations
   let t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < opts.steps; i++) trainer.step(sampler.next());
   const trainSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const trainCpuSeconds = (cpu.user + cpu.system) / 1e6;
   const evalOpts = { seqLen: T, batchSize: B, maxTokens: opts.steps * B * T };
   evaluate(model, tokens, { ...evalOpts, maxTokens: B * T }); // warm-up
   t0 = performance.now();
@@ -96,6 +101,7 @@ export async function benchOne(preset: string, backend: BackendName, opts: Omit<
     batch_size: B,
     seq_len: T,
     train_tokens_per_s: round(trainTps),
+    train_tokens_per_cpu_s: round((opts.steps * B * T) / trainCpuSeconds),
     eval_tokens_per_s: round(scored / evalSeconds),
     train_gflops: round((trainTps * trainFlopsPerToken(params, cfg.n_layer, cfg.n_embd, T)) / 1e9, 2),
     peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
@@ -114,13 +120,14 @@ function formatRow(r: GptBenchRow): string {
     String(r.params).padStart(9),
     `${r.batch_size}×${r.seq_len}`.padStart(8),
     String(r.train_tokens_per_s).padStart(10),
+    String(r.train_tokens_per_cpu_s).padStart(12),
     String(r.eval_tokens_per_s).padStart(10),
     r.train_gflops.toFixed(2).padStart(8),
     String(r.peak_rss_mb).padStart(8),
   ].join('  ');
 }
 
-const HEADER = ['preset'.padEnd(11), 'backend'.padEnd(10), 'params'.padStart(9), 'B×T'.padStart(8), 'train tok/s'.padStart(10), 'eval tok/s'.padStart(10), 'GFLOP/s'.padStart(8), 'RSS MB'.padStart(8)].join('  ');
+const HEADER = ['preset'.padEnd(11), 'backend'.padEnd(10), 'params'.padStart(9), 'B×T'.padStart(8), 'train tok/s'.padStart(10), 'tok/CPU-s'.padStart(12), 'eval tok/s'.padStart(10), 'GFLOP/s'.padStart(8), 'RSS MB'.padStart(8)].join('  ');
 
 export async function benchGptMain(argv: readonly string[], out: (line: string) => void = console.log): Promise<number> {
   let args: Args;

@@ -10,6 +10,11 @@ type GradFn = Parameters<typeof tf.customGrad>[0];
 const custom = (f: (...args: (tf.Tensor | tf.GradSaveFunc)[]) => unknown): ReturnType<typeof tf.customGrad> =>
   tf.customGrad(f as unknown as GradFn);
 
+/** Σ over rows of x (N, D) → (D), as ones(1, N)·x: a plain matmul is faster on wasm than an axis-0 reduction. */
+export function columnSum(x: tf.Tensor2D): tf.Tensor1D {
+  return tf.matMul(tf.ones([1, x.shape[0]]), x).reshape([x.shape[1]]);
+}
+
 /** y = x·W (+ b) for x (N, in), W (in, out), b (out). */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
   if (b) return linearBias(x, w, b) as tf.Tensor2D;
@@ -35,7 +40,7 @@ const linearBias = custom((...args) => {
     value: tf.fused.matMul({ a: x, b: w, bias: b }), // (N, out), bias added in the matmul kernel
     gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy), tf.sum(dy, 0)];
+      return [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy), columnSum(dy)];
     },
   };
 });
@@ -122,3 +127,74 @@ export function causalAttention(heads: tf.Tensor4D, nh: number, mask: tf.Tensor2
   });
   return op(heads) as tf.Tensor4D;
 }
+
+/**
+ * LayerNorm over the last axis, x (N, C), weight and optional bias (C). Backward in closed form:
+ * dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), with dx̂ = dy·w.
+ */
+export function layerNorm(x: tf.Tensor2D, w: tf.Tensor1D, b: tf.Tensor1D | undefined, eps: number): tf.Tensor2D {
+  const op = custom((...args) => {
+    const [xi, wi, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const mean = tf.mean(xi, -1, true); // (N, 1)
+    const xc = tf.sub(xi, mean); // (N, C)
+    const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), eps)); // (N, 1)
+    const xhat = tf.mul(xc, rstd); // (N, C)
+    save([xhat, rstd, wi]);
+    return {
+      value: tf.mul(xhat, wi),
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+        const [xh, rs, ws] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+        const dxhat = tf.mul(dy, ws); // (N, C)
+        const inner = tf.add(tf.mean(dxhat, -1, true), tf.mul(xh, tf.mean(tf.mul(dxhat, xh), -1, true)));
+        return [tf.mul(tf.sub(dxhat, inner), rs), columnSum(tf.mul(dy, xh))];
+      },
+    };
+  });
+  const y = op(x, w) as tf.Tensor2D;
+  return b ? biasAdd(y, b) : y;
+}
+
+/** RMSNorm over the last axis: x·rsqrt(mean(x²) + eps)·w; dx = r·(dx̂ − x̂·mean(dx̂·x̂)). */
+export function rmsNorm(x: tf.Tensor2D, w: tf.Tensor1D, eps: number): tf.Tensor2D {
+  const op = custom((...args) => {
+    const [xi, wi, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const r = tf.rsqrt(tf.add(tf.mean(tf.square(xi), -1, true), eps)); // (N, 1)
+    const xhat = tf.mul(xi, r); // (N, C)
+    save([xhat, r, wi]);
+    return {
+      value: tf.mul(xhat, wi),
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+        const [xh, rs, ws] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+        const dxhat = tf.mul(dy, ws);
+        const dx = tf.mul(tf.sub(dxhat, tf.mul(xh, tf.mean(tf.mul(dxhat, xh), -1, true))), rs);
+        return [dx, columnSum(tf.mul(dy, xh))];
+      },
+    };
+  });
+  return op(x, w) as tf.Tensor2D;
+}
+
+/** Exact GELU x·Φ(x) (GPT-NeoX); derivative Φ(x) + x·φ(x). */
+export const gelu = custom((...args) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  const cdf = tf.mul(tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1), 0.5); // Φ(x)
+  save([x, cdf]);
+  return {
+    value: tf.mul(x, cdf),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, c] = saved as [tf.Tensor, tf.Tensor];
+      const pdf = tf.mul(tf.exp(tf.mul(tf.square(xs), -0.5)), 1 / Math.sqrt(2 * Math.PI)); // φ(x)
+      return [tf.mul(dy, tf.add(c, tf.mul(xs, pdf)))];
+    },
+  };
+}) as (x: tf.Tensor2D) => tf.Tensor2D;
+
+/** y + b with the bias gradient as a column sum (the stock broadcast gradient reduces over axis 0). */
+const biasAdd = custom((...args) => {
+  const [y] = args as [tf.Tensor2D, tf.Tensor1D];
+  const b = args[1] as tf.Tensor1D;
+  return {
+    value: tf.add(y, b),
+    gradFunc: (dy: tf.Tensor2D) => [dy, columnSum(dy)],
+  };
+}) as (y: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;

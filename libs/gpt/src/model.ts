@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { GPTConfig, headSize, ropeDims, validateConfig } from './config';
-import { causalAttention, embedding, linear } from './kernels';
+import { causalAttention, embedding, gelu, layerNorm, linear, rmsNorm } from './kernels';
 import { Rng } from './rng';
 
 /** A tensor's data on the host, as stored in checkpoints. */
@@ -194,16 +194,12 @@ export class GPT {
     return linear(x, w, this.config.bias ? (this.variable(`${name}.bias`) as tf.Tensor1D) : undefined);
   }
 
-  private norm(x: tf.Tensor2D, name: string): tf.Tensor {
+  private norm(x: tf.Tensor2D, name: string): tf.Tensor2D {
     const eps = this.config.norm_eps;
-    const w = this.variable(`${name}.weight`);
-    if (this.config.norm_class_name === 'RMSNorm') {
-      const ms = tf.mean(tf.square(x), -1, true); // (B·T, 1)
-      return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, eps))), w);
-    }
-    const { mean, variance } = tf.moments(x, -1, true); // (B·T, 1) each
-    const y = tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), w);
-    return this.config.bias ? tf.add(y, this.variable(`${name}.bias`)) : y;
+    const w = this.variable(`${name}.weight`) as tf.Tensor1D;
+    if (this.config.norm_class_name === 'RMSNorm') return rmsNorm(x, w, eps); // (B·T, C)
+    const b = this.config.bias ? (this.variable(`${name}.bias`) as tf.Tensor1D) : undefined;
+    return layerNorm(x, w, b, eps); // (B·T, C)
   }
 
   private ropeTables(T: number): { cos: tf.Tensor; sin: tf.Tensor; rotate: tf.Tensor2D } | null {
@@ -272,11 +268,6 @@ export function parameterSpecs(cfg: GPTConfig): [string, ParamSpec][] {
   norm('transformer.ln_f');
   specs.push(['lm_head.weight', { shape: [C, V], init: std }]);
   return specs;
-}
-
-/** Exact GELU, as GPT-NeoX uses: x·Φ(x). */
-function gelu(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
 }
 
 /**
