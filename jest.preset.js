@@ -11,6 +11,9 @@ const tiers = {
 function jestConfig(dir) {
   return {
     rootDir: dir,
+    // testTimeout is a global option (ignored inside `projects`): generous, since int and e2e tests
+    // train small models and talk to real servers on a 2-core machine.
+    testTimeout: 120_000,
     reporters: [['default', { summaryThreshold: 0 }], path.join(__dirname, 'tools/jest-summary-reporter.js')],
     projects: Object.entries(tiers).map(([tier, testRegex]) => project(dir, tier, testRegex)),
   };
@@ -42,7 +45,6 @@ function project(dir, tier, testRegex) {
       '^@ratchet/([a-z-]+)/testing$': path.join(__dirname, 'libs/$1/src/testing'),
     },
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-    testTimeout: tier === 'unit' ? 30_000 : 120_000,
   };
 }
 
