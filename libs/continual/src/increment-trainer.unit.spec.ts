@@ -10,18 +10,18 @@ const bytes = (text: string, repeat: number): Uint8Array => new TextEncoder().en
 const batchA = { id: 'a', tokens: bytes('the cat sat on the mat. ', 20) };
 const batchB = { id: 'b', tokens: bytes('function f(x) { return x + 1; }\n', 20) };
 const config = configFromName('tiny');
-const training = { batchSize: 4, budget: { tokens: 4 * 16 * 6 }, seed: 1, progressEvery: 2 };
-// Kept tiny (6 steps of 4×16 tokens): these tests check wiring and state, not learning.
+const training = { batchSize: 4, budget: { tokens: 4 * 16 * 4 }, seed: 1, progressEvery: 2 };
+// Kept tiny (4 steps of 4×16 tokens): these tests check wiring and state, not learning.
 
 describe('runIncrement', () => {
   it('trains a first model from a config, with progress, and records the batch in the replay index', async () => {
     const progress: IncrementProgress[] = [];
     const { checkpoint, stats } = await runFirstIncrement({ config, batch: batchA, strategy: DEFAULT_STRATEGY, training, onProgress: (p) => progress.push(p) });
-    expect(stats).toMatchObject({ steps: 6, tokens: 6 * 4 * 16, replayTokens: 0, startStep: 0 });
+    expect(stats).toMatchObject({ steps: 4, tokens: 4 * 4 * 16, replayTokens: 0, startStep: 0 });
     expect(stats.schedule.kind).toBe('cosine');
-    expect(progress.filter((p) => p.phase === 'train').map((p) => p.step)).toEqual([2, 4, 6]);
+    expect(progress.filter((p) => p.phase === 'train').map((p) => p.step)).toEqual([2, 4]);
     const state = loadCheckpoint(checkpoint);
-    expect(state.trainer?.step).toBe(6);
+    expect(state.trainer?.step).toBe(4);
     expect(continualExtraOf(state)).toMatchObject({ batches: ['a'], ewcIncrements: 0 });
     expect(continualExtraOf(state)!.reservoir.batches.map((b) => b.id)).toEqual(['a']);
   });
@@ -40,16 +40,16 @@ describe('runIncrement', () => {
       training,
       replayTokens: new Map([['a', batchA.tokens]]),
     });
-    expect(stats.startStep).toBe(6);
-    expect(stats.replayTokens).toBe(6 * 4 * 0.25 * 16);
-    expect(stats.schedule).toMatchObject({ kind: 'rewarm', startStep: 6, peakLr: 1.5e-3 });
+    expect(stats.startStep).toBe(4);
+    expect(stats.replayTokens).toBe(4 * 4 * 0.25 * 16);
+    expect(stats.schedule).toMatchObject({ kind: 'rewarm', startStep: 4, peakLr: 1.5e-3 });
     // the LR climbs back from the previous end to the new peak, then decays again
-    expect(lrAt(5, stats.schedule)).toBeCloseTo(1.5e-4, 12);
-    expect(lrAt(6, stats.schedule)).toBeCloseTo(1.5e-3, 12);
-    expect(lrAt(11, stats.schedule)).toBeLessThan(1.5e-3);
+    expect(lrAt(3, stats.schedule)).toBeCloseTo(1.5e-4, 12);
+    expect(lrAt(4, stats.schedule)).toBeCloseTo(1.5e-3, 12);
+    expect(lrAt(7, stats.schedule)).toBeLessThan(1.5e-3);
     expect(Number.isFinite(stats.finalLoss)).toBe(true);
     const state = loadCheckpoint(checkpoint);
-    expect(state.trainer?.step).toBe(12);
+    expect(state.trainer?.step).toBe(8);
     const extra = continualExtraOf(state)!;
     expect(extra.batches).toEqual(['a', 'b']);
     expect(extra.ewcIncrements).toBe(2);
