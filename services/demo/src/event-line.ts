@@ -1,0 +1,34 @@
+// One human line per event for the demo's log.
+import { AnyEvent } from '@ratchet/contracts';
+
+const fmt = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
+const short = (id: string | null): string => (id ? id.slice(0, 12) : 'none');
+
+export function describeEvent(event: AnyEvent): string {
+  switch (event.name) {
+    case 'LineageConfigured':
+      return `lineage ${event.data.lineage} configured: preset ${event.data.preset}`;
+    case 'DataBatchArrived':
+      return `batch ${event.data.batchId} arrived: ${event.data.records} records, ${event.data.bytes} bytes (train ${event.data.train.records}, held-out ${event.data.heldOut.records}, rejected ${event.data.rejected})`;
+    case 'BatchRejected':
+      return `batch ${event.data.batchId} rejected: ${event.data.reasons.length} bad records`;
+    case 'IncrementStarted':
+      return `increment started on ${event.data.batchId}: ${short(event.data.checkpointId)} from ${short(event.data.parentId)}`;
+    case 'CheckpointSaved':
+      return `checkpoint ${short(event.data.checkpointId)} saved: ${event.data.steps} steps, ${event.data.tokens} tokens, train loss ${fmt(event.data.trainLoss)}, ${(event.data.wallTimeMs / 1000).toFixed(1)} s on ${event.data.backend}`;
+    case 'TrainingFailed':
+      return `training failed on ${event.data.batchId} (${event.data.reason}): ${event.data.message}`;
+    case 'RetentionScored':
+      return `scored ${short(event.data.checkpointId)} on ${event.data.sets.length} held-out sets: retention ${fmt(event.data.retention)}, plasticity ${fmt(event.data.plasticity)}`;
+    case 'ModelPromoted':
+      return `PROMOTED ${short(event.data.checkpointId)} (was ${short(event.data.previousId)})`;
+    case 'PromotionRejected':
+      return `REJECTED ${short(event.data.checkpointId)}: ${event.data.rules.filter((r) => !r.passed).map((r) => `${r.rule}${r.evalSet ? `@${r.evalSet}` : ''} ${fmt(r.value)} vs ${fmt(r.threshold)}`).join(', ')}`;
+    case 'ChampionRolledBack':
+      return `champion rolled back from ${short(event.data.from)} to ${short(event.data.to)} by ${event.data.by}: ${event.data.reason}`;
+    default: {
+      const unreachable: never = event;
+      return String((unreachable as AnyEvent).type);
+    }
+  }
+}
