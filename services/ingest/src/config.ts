@@ -6,7 +6,7 @@ import { z } from 'zod';
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = z.coerce.number().int().positive();
 
-export const IngestEnv = serviceEnv(3001, {
+export const IngestEnv = serviceEnv(8081, {
   /** Largest record, in bytes of its JSON encoding. */
   RATCHET_INGEST_MAX_RECORD_BYTES: positiveInt.default(DEFAULT_RECORD_LIMITS.maxRecordBytes),
   /** Largest upload or sealed batch, in bytes (an upload beyond it is answered 413). */
