@@ -142,8 +142,14 @@ export async function benchGptMain(argv: readonly string[], out: (line: string) 
   if (!args.json) out(HEADER);
   for (const [preset, backend] of combos) {
     let row: GptBenchRow;
-    if (combos.length === 1) row = await benchOne(preset, backend, common);
-    else {
+    if (combos.length === 1) {
+      try {
+        row = await benchOne(preset, backend, common);
+      } catch (e) {
+        console.error(`bench gpt ${preset} on ${backend}: ${(e as Error).message}`);
+        return 1;
+      }
+    } else {
       // One child per combination keeps peak RSS and backend state separate.
       const extra = [
         ...(args.batchSize ? ['--batch-size', String(args.batchSize)] : []),
