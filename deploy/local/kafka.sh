@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Apache Kafka (KRaft, one node that is both broker and controller) on 127.0.0.1.
 # Usage: kafka.sh {install|start|stop|status|env}
-# Jars come from Maven Central through a generated pom (no tarball download needed).
+# Jars come from Maven Central through a generated pom (no tarball download needed): the broker
+# and the command-line tools (kafka-tools: console producer/consumer, topics, consumer groups), so
+# `java -cp "$RATCHET_CACHE/kafka-<version>/libs/*" org.apache.kafka.tools.ConsoleProducer ...` works.
 set -euo pipefail
 COMPONENT=kafka
 # a JVM broker on a loaded 2-core machine can take about a minute: wait longer than the others
@@ -36,14 +38,19 @@ check_java() {
   [[ ${major%%.*} -ge 17 ]] || die "Java $major found; Kafka $KAFKA_VERSION needs 17+"
 }
 
+# Complete, and with the tools: a cache installed before kafka-tools was added is resolved again.
+installed() { [[ -f $HOME_DIR/.complete && -f $LIBS/kafka-tools-$KAFKA_VERSION.jar ]]; }
+
 install() {
   install_lock kafka
   check_java
-  if [[ -f $HOME_DIR/.complete ]]; then log "kafka $KAFKA_VERSION already installed in $HOME_DIR"; return 0; fi
+  if installed; then log "kafka $KAFKA_VERSION already installed in $HOME_DIR"; return 0; fi
   command -v mvn >/dev/null || die "mvn not found (apt-get install -y maven)"
   mkdir -p "$HOME_DIR"
   # kafka_2.13 pulls the broker modules; slf4j 2 + the log4j2 binding are what the Kafka
-  # distribution ships for logging (without them the broker logs nothing useful).
+  # distribution ships for logging (without them the broker logs nothing useful). kafka-tools
+  # without connect-runtime: only its connect-plugin-path tool needs that, and it would add ~40
+  # Jetty/Jersey/Connect jars to the broker's classpath.
   cat > "$HOME_DIR/pom.xml" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -53,13 +60,17 @@ install() {
   <packaging>pom</packaging>
   <dependencies>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version></dependency>
+    <dependency>
+      <groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$KAFKA_VERSION</version>
+      <exclusions><exclusion><groupId>org.apache.kafka</groupId><artifactId>connect-runtime</artifactId></exclusion></exclusions>
+    </dependency>
     <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId><version>$SLF4J_VERSION</version></dependency>
     <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j2-impl</artifactId><version>$LOG4J_VERSION</version></dependency>
     <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId><version>$LOG4J_VERSION</version></dependency>
   </dependencies>
 </project>
 POM
-  log "resolving org.apache.kafka:kafka_2.13:$KAFKA_VERSION from Maven Central"
+  log "resolving org.apache.kafka:kafka_2.13 and kafka-tools $KAFKA_VERSION from Maven Central"
   rm -rf "$LIBS.tmp"
   if ! mvn -B -q -f "$HOME_DIR/pom.xml" -Dmaven.repo.local="$RATCHET_CACHE/m2" \
       dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS.tmp" >"$HOME_DIR/mvn.log" 2>&1; then
@@ -157,7 +168,7 @@ start() {
     log "pid $pid is alive but not serving 127.0.0.1:$KAFKA_PORT"
     stop_pid kafka "$PIDFILE"
   fi
-  [[ -f $HOME_DIR/.complete ]] || install
+  installed || install
   require_free_port "$KAFKA_PORT" kafka
   require_free_port "$KAFKA_CONTROLLER_PORT" kafka-controller
   write_config
