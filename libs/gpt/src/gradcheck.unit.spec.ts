@@ -45,6 +45,23 @@ describe.each(['tiny', 'tiny-llama'])('gradient check (%s)', (name) => {
       if (process.env.GRADCHECK_VERBOSE || rel > 0.05) report.push(`${pname}: analytic ${norm.toExponential(3)} numeric ${numeric.toExponential(3)}`);
     }
     expect(report).toEqual([]);
+
+    // And along one random direction over all parameters at once: ⟨g, d⟩ against the difference quotient.
+    const dirs = new Map([...model.namedVariables()].map(([n, v]) => [n, tf.randomNormal(v.shape, 0, 1, 'float32', 5)]));
+    const total = Math.sqrt([...dirs.values()].reduce((a, d) => a + tf.tidy(() => tf.sum(tf.square(d)).dataSync()[0]!), 0));
+    const analytic = [...dirs].reduce((a, [n, d]) => a + tf.tidy(() => tf.sum(tf.mul(grads.get(n)!, d)).dataSync()[0]!), 0) / total;
+    const originals = new Map([...model.namedVariables()].map(([n, v]) => [n, v.clone()]));
+    const shift = (sign: number): void => {
+      for (const [n, v] of model.namedVariables()) v.assign(tf.tidy(() => tf.add(originals.get(n)!, tf.mul(dirs.get(n)!, (sign * eps) / total))));
+    };
+    shift(1);
+    const plus = lossAt();
+    shift(-1);
+    const minus = lossAt();
+    for (const [n, v] of model.namedVariables()) v.assign(originals.get(n)!);
+    const numeric = (plus - minus) / (2 * eps);
+    expect(Math.abs(numeric - analytic)).toBeLessThan(0.03 * Math.max(Math.abs(analytic), 0.05));
+    tf.dispose([...dirs.values(), ...originals.values()]);
     tf.dispose([x, y, ...grads.values()]);
     model.dispose();
   });
