@@ -123,3 +123,6 @@ export function validateConfig(cfg: GPTConfig): GPTConfig {
   if (problems.length > 0) throw new ConfigError(`invalid GPT config "${cfg.name}": ${problems.join('; ')}`);
   return cfg;
 }
+
+/** `GPTConfig.fromName('micro')`, LitGPT's spelling, next to the type of the same name. */
+export const GPTConfig = Object.freeze({ fromName: configFromName, validate: validateConfig, presets: PRESETS });
