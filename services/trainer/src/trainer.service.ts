@@ -47,8 +47,8 @@ export class TrainerService {
     private readonly executor: IncrementExecutor,
     metrics: Metrics,
   ) {
-    this.tokensPerSecond = metrics.gauge('ratchet_train_tokens_per_second', 'Training throughput of the last increment', ['lineage']);
-    this.trainLoss = metrics.gauge('ratchet_train_loss', 'Final training loss of the last increment (nats/token)', ['lineage']);
+    this.tokensPerSecond = metrics.gauge('ratchet_train_tokens_per_second', 'Training throughput of the running (or last) increment', ['lineage']);
+    this.trainLoss = metrics.gauge('ratchet_train_loss', 'Training loss of the running increment, then its final loss (nats/token)', ['lineage']);
     this.increments = metrics.counter('ratchet_increments_total', 'Increments by outcome', ['lineage', 'outcome']);
   }
 
@@ -109,7 +109,12 @@ export class TrainerService {
 
   private async runAndStore(state: LineageState, batch: BatchState, checkpointId: string, settings: ReturnType<typeof resolveSettings>, prefix: string): Promise<TrainingRecord> {
     const job = await buildJob(this.store, state, batch, settings, this.config.RATCHET_TF_BACKEND);
-    const onProgress = (p: IncrementProgress) => this.progress.emit('progress', { ...p, lineage: state.lineage, batchId: batch.batchId, checkpointId } satisfies TrainingProgress);
+    const started = Date.now();
+    const onProgress = (p: IncrementProgress) => {
+      if (p.loss !== undefined) this.trainLoss.set({ lineage: state.lineage }, p.loss);
+      this.tokensPerSecond.set({ lineage: state.lineage }, p.tokens / Math.max((Date.now() - started) / 1000, 1e-3));
+      this.progress.emit('progress', { ...p, lineage: state.lineage, batchId: batch.batchId, checkpointId } satisfies TrainingProgress);
+    };
     const result = await this.executor.run(job, onProgress);
     const record: TrainingRecord = {
       steps: result.stats.steps,
