@@ -33,7 +33,16 @@ export interface GPTOptions {
   trainable?: boolean;
 }
 
-let instanceCounter = 0;
+/**
+ * tf variable names are global to the tfjs engine, which is shared by every copy of this module
+ * loaded in a process (dist and src side by side in tests), so the counter lives on globalThis.
+ */
+const COUNTER = Symbol.for('@ratchet/gpt.instanceCounter');
+function nextInstanceId(): number {
+  const g = globalThis as unknown as Record<symbol, number | undefined>;
+  g[COUNTER] = (g[COUNTER] ?? 0) + 1;
+  return g[COUNTER];
+}
 
 export class GPT {
   readonly config: GPTConfig;
@@ -47,7 +56,7 @@ export class GPT {
     this.config = validateConfig({ ...config });
     const rng = new Rng(options.seed ?? 0);
     const trainable = options.trainable ?? true;
-    const prefix = `gpt${++instanceCounter}`; // tf variable names are global to the engine
+    const prefix = `gpt${nextInstanceId()}`;
     for (const [name, spec] of parameterSpecs(this.config)) {
       const size = spec.shape.reduce((a, b) => a * b, 1);
       const data = new Float32Array(size);
