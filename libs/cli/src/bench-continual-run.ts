@@ -40,6 +40,7 @@ export interface BenchOptions {
   readonly ewcLambda: number;
   readonly l2Alpha: number;
   readonly initialLr: number;
+  readonly incrementLrFactor: number;
   readonly seed: number;
   readonly heldOutFraction: number;
   readonly log: (line: string) => void;
@@ -59,6 +60,8 @@ export interface StrategyResult {
   readonly fwt_bpb: number | null;
   readonly final_avg_bpb: number;
   readonly train_tokens: number;
+  /** Tokens through forward + backward, training plus the EWC Fisher passes: the compute measure. */
+  readonly compute_tokens: number;
   readonly wall_s: number;
   /** Rows of BPB, one per increment (a single final row for joint). */
   readonly r_matrix: number[][];
@@ -88,7 +91,7 @@ function strategyConfig(name: string, o: BenchOptions): StrategyConfig {
 }
 
 function training(o: BenchOptions, tokens: number): Partial<TrainingConfig> {
-  return { batchSize: o.batchSize, seqLen: o.seqLen, budget: { tokens }, initialLr: o.initialLr, seed: o.seed, progressEvery: 1_000_000 };
+  return { batchSize: o.batchSize, seqLen: o.seqLen, budget: { tokens }, initialLr: o.initialLr, incrementLrFactor: o.incrementLrFactor, seed: o.seed, progressEvery: 1_000_000 };
 }
 
 function score(checkpoint: CheckpointFiles, sets: readonly EvalSet[], evalTokens: number): EvalScore[] {
@@ -140,6 +143,7 @@ export async function runStrategy(name: string, batches: readonly PreparedBatch[
       fwt_bpb: null,
       final_avg_bpb: r[0].reduce((a, b) => a + b, 0) / r[0].length,
       train_tokens: run.stats.tokens,
+      compute_tokens: run.stats.tokens + run.stats.fisherTokens,
       wall_s: (Date.now() - started) / 1000,
       r_matrix: r,
       r_matrix_loss: rMatrix([row], ids, 'loss'),
@@ -151,11 +155,13 @@ export async function runStrategy(name: string, batches: readonly PreparedBatch[
   const guard: ('promote' | 'reject')[] = [];
   let champion: CheckpointFiles | undefined;
   let tokens = 0;
+  let computeTokens = 0;
   const replayTokens = new Map(batches.map((b) => [b.id, b.train]));
   for (const [i, b] of batches.entries()) {
     const common = { batch: { id: b.id, tokens: b.train }, strategy, training: training(o, o.tokensPerIncrement) };
     const run: IncrementResult = champion === undefined ? await runFirstIncrement({ ...common, config }) : await runIncrement({ ...common, champion, replayTokens });
     tokens += run.stats.tokens;
+    computeTokens += run.stats.tokens + run.stats.fisherTokens;
     const row = score(run.checkpoint, sets, o.evalTokens);
     const verdict =
       i === 0
@@ -177,6 +183,7 @@ export async function runStrategy(name: string, batches: readonly PreparedBatch[
     fwt_bpb: r.length > 1 ? fwt(r, baseline.map((s) => s.bpb)) : null,
     final_avg_bpb: last.reduce((a, c) => a + c, 0) / last.length,
     train_tokens: tokens,
+    compute_tokens: computeTokens,
     wall_s: (Date.now() - started) / 1000,
     r_matrix: r,
     r_matrix_loss: rMatrix(rows, ids, 'loss'),

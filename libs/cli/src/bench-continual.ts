@@ -21,7 +21,8 @@ export const USAGE = `usage: ratchet bench continual --corpus <sotu|shift|DIR> [
   --replay-ratio R       (default 0.25)
   --ewc-lambda L         (default 10000)
   --l2-alpha A           (default 1000)
-  --lr X                 first model's peak LR; increments re-warm to half of it (default 3e-3)
+  --lr X                 first model's peak LR (default 3e-3)
+  --lr-factor F          increments re-warm to F × the first peak (default 0.5)
   --seed N               (default 0)
   --backend B            wasm | cpu | tensorflow | auto (default wasm)
   --json                 one JSON object per strategy on stdout`;
@@ -73,6 +74,7 @@ function parseArgs(argv: readonly string[]): Args {
       ewcLambda: num('ewc-lambda', 10_000),
       l2Alpha: num('l2-alpha', 1000),
       initialLr: num('lr', 3e-3),
+      incrementLrFactor: num('lr-factor', 0.5),
       seed: num('seed', 0),
       heldOutFraction: 0.1,
     },
@@ -91,7 +93,7 @@ async function loadCorpus(a: Args): Promise<CorpusBatch[]> {
 
 function table(results: readonly StrategyResult[], ids: readonly string[]): string {
   const f = (x: number | null): string => (x === null ? '—' : x.toFixed(3));
-  const head = ['strategy', ...ids.map((id) => `final ${id}`), 'ACC', 'BWT', 'forgetting', 'final avg BPB', 'tokens', 'wall s'];
+  const head = ['strategy', ...ids.map((id) => `final ${id}`), 'ACC', 'BWT', 'forgetting', 'final avg BPB', 'tokens', 'compute tokens', 'wall s'];
   const rows = results.map((r) => [
     r.strategy,
     ...r.r_matrix[r.r_matrix.length - 1].map((x) => f(x)),
@@ -100,6 +102,7 @@ function table(results: readonly StrategyResult[], ids: readonly string[]): stri
     f(r.forgetting_bpb),
     f(r.final_avg_bpb),
     String(r.train_tokens),
+    String(r.compute_tokens),
     r.wall_s.toFixed(0),
   ]);
   return [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');

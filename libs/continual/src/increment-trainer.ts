@@ -89,6 +89,8 @@ export interface IncrementStats {
   readonly finalLoss: number;
   readonly wallMs: number;
   readonly fisherMs: number;
+  /** Tokens of the per-sample Fisher passes (forward + backward, one sequence at a time); 0 without EWC. */
+  readonly fisherTokens: number;
   readonly startStep: number;
   readonly schedule: LrSchedule;
 }
@@ -243,6 +245,7 @@ async function train(
       finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
       wallMs: Date.now() - started,
       fisherMs,
+      fisherTokens: strategy.ewc.enabled ? strategy.ewc.fisherSamples * T : 0,
       startStep,
       schedule,
     },
