@@ -14,5 +14,3 @@ export type { LineageReport, DecisionView, ChampionChangeView, RuleView } from '
 export { buildRetentionMatrix } from './report/retention-matrix';
 export type { RetentionMatrix, MatrixRow, CandidateScores, ContinualMetrics } from './report/retention-matrix';
 export { loadCheckpointFromStore } from './generation/checkpoint-objects';
-export { sampleText } from './generation/sample-text';
-export type { SamplingOptions } from './generation/sample-text';

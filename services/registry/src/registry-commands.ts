@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { EventPublisher, SERVICE_CONFIG } from '@ratchet/service-kit';
 import { RegistryConfig } from './config';
 import { ChampionModels } from './generation/champion-models';
-import { sampleText } from './generation/sample-text';
+import { generateIds } from '@ratchet/gpt';
 import { ConfigureLineageBody, GenerateBody, RollbackBody } from './http/requests';
 import { ReadModels } from './projection/read-models';
 import { planRollback } from './promotion/rollback-plan';
@@ -65,7 +65,11 @@ export class RegistryCommands {
     const loaded = await this.models.get(lineage, checkpoint).catch((error: Error) => {
       throw new ServiceUnavailableException(`cannot load the champion ${checkpoint.checkpointId} from ${checkpoint.objectKey}: ${error.message}`);
     });
-    const { text, tokens } = sampleText(loaded.model, loaded.tokenizer, body.prompt, body);
+    // An empty prompt starts after a newline, as a document would.
+    const prompt = loaded.tokenizer.encode(body.prompt);
+    const ids = generateIds(loaded.model, prompt.length > 0 ? prompt : [10], body);
+    const text = loaded.tokenizer.decode(ids);
+    const tokens = ids.length;
     return { lineage, checkpointId: loaded.checkpointId, prompt: body.prompt, text, tokens, temperature: body.temperature, topK: body.topK, seed: body.seed };
   }
 }
