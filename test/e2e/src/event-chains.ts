@@ -20,18 +20,25 @@ export interface BatchChain {
   decisions: Positioned<Decision>[];
 }
 
-const is = <N extends EventName>(name: N) => (e: AnyEvent): e is EventOf<N> => e.name === name;
+const is =
+  <N extends EventName>(name: N) =>
+  (e: AnyEvent): e is EventOf<N> =>
+    e.name === name;
 
 const checkpointOfDecision = (d: Decision): string => d.data.checkpointId;
 
 /** Chains in arrival order. Scores and decisions join their batch through the checkpoint id. */
 export function chainsOf(events: AnyEvent[]): BatchChain[] {
   const positioned = events.map((event, at) => ({ event, at }));
-  const of = <N extends EventName>(name: N) => positioned.filter((p): p is Positioned<EventOf<N>> => is(name)(p.event));
+  const of = <N extends EventName>(name: N) =>
+    positioned.filter((p): p is Positioned<EventOf<N>> => is(name)(p.event));
   const saved = of('CheckpointSaved');
   const batchOfCheckpoint = new Map<string, string>();
-  for (const p of [...of('IncrementStarted'), ...saved]) batchOfCheckpoint.set(p.event.data.checkpointId, p.event.data.batchId);
-  const decisions = [...of('ModelPromoted'), ...of('PromotionRejected')].sort((a, b) => a.at - b.at) as Positioned<Decision>[];
+  for (const p of [...of('IncrementStarted'), ...saved])
+    batchOfCheckpoint.set(p.event.data.checkpointId, p.event.data.batchId);
+  const decisions = [...of('ModelPromoted'), ...of('PromotionRejected')].sort(
+    (a, b) => a.at - b.at,
+  ) as Positioned<Decision>[];
   return of('DataBatchArrived').map((arrived) => {
     const batchId = arrived.event.data.batchId;
     const mine = (checkpointId: string) => batchOfCheckpoint.get(checkpointId) === batchId;
@@ -40,13 +47,16 @@ export function chainsOf(events: AnyEvent[]): BatchChain[] {
       started: of('IncrementStarted').filter((p) => p.event.data.batchId === batchId),
       saved: saved.filter((p) => p.event.data.batchId === batchId),
       failed: of('TrainingFailed').filter((p) => p.event.data.batchId === batchId),
-      scored: of('RetentionScored').filter((p) => p.event.data.batchId === batchId || mine(p.event.data.checkpointId)),
+      scored: of('RetentionScored').filter(
+        (p) => p.event.data.batchId === batchId || mine(p.event.data.checkpointId),
+      ),
       decisions: decisions.filter((p) => mine(checkpointOfDecision(p.event))),
     };
   });
 }
 
-export const decisionCount = (chains: BatchChain[]): number => chains.reduce((n, c) => n + c.decisions.length, 0);
+export const decisionCount = (chains: BatchChain[]): number =>
+  chains.reduce((n, c) => n + c.decisions.length, 0);
 
 /** The champion the decisions leave behind (no rollbacks in this test): the last promoted checkpoint. */
 export function championOf(events: AnyEvent[]): string | null {
@@ -54,4 +64,5 @@ export function championOf(events: AnyEvent[]): string | null {
   return promoted.length > 0 ? promoted[promoted.length - 1]!.data.checkpointId : null;
 }
 
-export const outcomeOf = (d: Decision): 'promoted' | 'rejected' => (d.name === 'ModelPromoted' ? 'promoted' : 'rejected');
+export const outcomeOf = (d: Decision): 'promoted' | 'rejected' =>
+  d.name === 'ModelPromoted' ? 'promoted' : 'rejected';

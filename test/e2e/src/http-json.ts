@@ -5,7 +5,12 @@ export interface JsonAnswer<T = unknown> {
   body: T;
 }
 
-export async function requestJson<T = unknown>(method: string, url: string, body?: unknown, timeoutMs = 30_000): Promise<JsonAnswer<T>> {
+export async function requestJson<T = unknown>(
+  method: string,
+  url: string,
+  body?: unknown,
+  timeoutMs = 30_000,
+): Promise<JsonAnswer<T>> {
   const res = await fetch(url, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },

@@ -10,8 +10,15 @@ export interface InfraEnv {
   keep: boolean;
 }
 
-const HINT = 'start the servers with deploy/local/up.sh and load their settings: set -a; . /tmp/ratchet-infra/env; set +a';
-const REQUIRED = ['RATCHET_KAFKA_BROKERS', 'RATCHET_S3_ENDPOINT', 'RATCHET_S3_ACCESS_KEY', 'RATCHET_S3_SECRET_KEY', 'RATCHET_DATABASE_URL'] as const;
+const HINT =
+  'start the servers with deploy/local/up.sh and load their settings: set -a; . /tmp/ratchet-infra/env; set +a';
+const REQUIRED = [
+  'RATCHET_KAFKA_BROKERS',
+  'RATCHET_S3_ENDPOINT',
+  'RATCHET_S3_ACCESS_KEY',
+  'RATCHET_S3_SECRET_KEY',
+  'RATCHET_DATABASE_URL',
+] as const;
 
 export function loadInfraEnv(env: NodeJS.ProcessEnv = process.env): InfraEnv {
   const missing = REQUIRED.filter((name) => !env[name]?.trim());
@@ -21,12 +28,23 @@ export function loadInfraEnv(env: NodeJS.ProcessEnv = process.env): InfraEnv {
   try {
     endpoint = new URL(value('RATCHET_S3_ENDPOINT'));
   } catch {
-    throw new Error(`RATCHET_S3_ENDPOINT must be a URL such as http://127.0.0.1:19000, got "${value('RATCHET_S3_ENDPOINT')}"`);
+    throw new Error(
+      `RATCHET_S3_ENDPOINT must be a URL such as http://127.0.0.1:19000, got "${value('RATCHET_S3_ENDPOINT')}"`,
+    );
   }
-  if (!/^postgres(ql)?:\/\//.test(value('RATCHET_DATABASE_URL'))) throw new Error('RATCHET_DATABASE_URL must be a postgres:// URL');
+  if (!/^postgres(ql)?:\/\//.test(value('RATCHET_DATABASE_URL')))
+    throw new Error('RATCHET_DATABASE_URL must be a postgres:// URL');
   return {
-    kafkaBrokers: value('RATCHET_KAFKA_BROKERS').split(',').map((b) => b.trim()).filter(Boolean),
-    s3: { endpoint, accessKey: value('RATCHET_S3_ACCESS_KEY'), secretKey: value('RATCHET_S3_SECRET_KEY'), region: env.RATCHET_S3_REGION?.trim() || 'us-east-1' },
+    kafkaBrokers: value('RATCHET_KAFKA_BROKERS')
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+    s3: {
+      endpoint,
+      accessKey: value('RATCHET_S3_ACCESS_KEY'),
+      secretKey: value('RATCHET_S3_SECRET_KEY'),
+      region: env.RATCHET_S3_REGION?.trim() || 'us-east-1',
+    },
     databaseUrl: value('RATCHET_DATABASE_URL'),
     keep: /^(1|true)$/i.test(env.RATCHET_E2E_KEEP?.trim() ?? ''),
   };

@@ -18,7 +18,14 @@ export class PhaseTimer {
 
   report(title: string): string {
     const width = Math.max(...this.phases.map((p) => p.name.length), 5);
-    const lines = this.phases.map((p) => `  ${p.name.padEnd(width)}  ${(p.ms / 1000).toFixed(1).padStart(7)} s${p.ok ? '' : '  (failed)'}`);
-    return [`${title}`, ...lines, `  ${'total'.padEnd(width)}  ${((Date.now() - this.started) / 1000).toFixed(1).padStart(7)} s`].join('\n');
+    const lines = this.phases.map(
+      (p) =>
+        `  ${p.name.padEnd(width)}  ${(p.ms / 1000).toFixed(1).padStart(7)} s${p.ok ? '' : '  (failed)'}`,
+    );
+    return [
+      `${title}`,
+      ...lines,
+      `  ${'total'.padEnd(width)}  ${((Date.now() - this.started) / 1000).toFixed(1).padStart(7)} s`,
+    ].join('\n');
   }
 }

@@ -37,7 +37,12 @@ export function newRunIds(): RunIds {
 }
 
 export const kafkaClient = (infra: InfraEnv, clientId: string): Kafka =>
-  new Kafka({ clientId, brokers: infra.kafkaBrokers, logLevel: logLevel.ERROR, retry: { retries: 8, initialRetryTime: 200 } });
+  new Kafka({
+    clientId,
+    brokers: infra.kafkaBrokers,
+    logLevel: logLevel.ERROR,
+    retry: { retries: 8, initialRetryTime: 200 },
+  });
 
 export function s3Options(infra: InfraEnv, bucket: string) {
   const useSSL = infra.s3.endpoint.protocol === 'https:';
@@ -72,14 +77,18 @@ export async function cleanUpRun(infra: InfraEnv, ids: RunIds): Promise<string[]
       problems.push(`${what}: ${(error as Error).message}`);
     }
   };
-  await attempt(`drop schema ${ids.schema}`, () => withPg(infra, async (pg) => void (await pg.query(`DROP SCHEMA IF EXISTS "${ids.schema}" CASCADE`))));
+  await attempt(`drop schema ${ids.schema}`, () =>
+    withPg(infra, async (pg) => void (await pg.query(`DROP SCHEMA IF EXISTS "${ids.schema}" CASCADE`))),
+  );
   await attempt(`delete topics and groups ${ids.prefix}*`, async () => {
     const admin = kafkaClient(infra, `e2e-cleanup-${ids.runId}`).admin();
     await admin.connect();
     try {
       const topics = (await admin.listTopics()).filter((t) => t.startsWith(ids.prefix));
       if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
-      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(ids.prefix));
+      const groups = (await admin.listGroups()).groups
+        .map((g) => g.groupId)
+        .filter((g) => g.startsWith(ids.prefix));
       if (groups.length > 0) await admin.deleteGroups(groups);
     } finally {
       await admin.disconnect();
@@ -92,7 +101,8 @@ export async function cleanUpRun(infra: InfraEnv, ids: RunIds): Promise<string[]
       const name = (item as { name?: string }).name;
       if (name) keys.push(name);
     }
-    for (let i = 0; i < keys.length; i += 500) await store.client.removeObjects(ids.bucket, keys.slice(i, i + 500));
+    for (let i = 0; i < keys.length; i += 500)
+      await store.client.removeObjects(ids.bucket, keys.slice(i, i + 500));
     await store.client.removeBucket(ids.bucket);
   });
   return problems;

@@ -29,18 +29,26 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
 export function mainOf(name: ServiceName): string {
   const main = join(REPO_ROOT, 'services', name, 'dist', 'main.js');
-  if (!existsSync(main)) throw new Error(`${main} is missing: build the services first (npx turbo run build)`);
+  if (!existsSync(main))
+    throw new Error(`${main} is missing: build the services first (npx turbo run build)`);
   return main;
 }
 
-export function startServiceProcess(name: ServiceName, port: number, env: NodeJS.ProcessEnv, logDir: string): ServiceProcess {
+export function startServiceProcess(
+  name: ServiceName,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+): ServiceProcess {
   const logFile = join(logDir, `${name}.log`);
   const fd = openSync(logFile, 'a');
   const child = spawn(process.execPath, [mainOf(name)], {
@@ -59,7 +67,10 @@ export function startServiceProcess(name: ServiceName, port: number, env: NodeJS
 /** Throws (with the log's end) when a service has died: a dead service must fail the test at once, not at a timeout. */
 export function assertAlive(services: ServiceProcess[]): void {
   const dead = services.find((s) => s.exit !== null);
-  if (dead) throw new Error(`${dead.name} exited (code ${dead.exit!.code}, signal ${dead.exit!.signal}):\n${logTail(dead, 60)}`);
+  if (dead)
+    throw new Error(
+      `${dead.name} exited (code ${dead.exit!.code}, signal ${dead.exit!.signal}):\n${logTail(dead, 60)}`,
+    );
 }
 
 export async function waitReady(service: ServiceProcess, timeoutMs: number): Promise<void> {
@@ -82,7 +93,8 @@ export async function waitReady(service: ServiceProcess, timeoutMs: number): Pro
 export async function stopServices(services: ServiceProcess[], graceMs: number): Promise<string[]> {
   const running = services.filter((s) => s.exit === null);
   for (const s of running) s.child.kill('SIGTERM');
-  const exited = (s: ServiceProcess) => new Promise<void>((done) => (s.exit !== null ? done() : s.child.once('exit', () => done())));
+  const exited = (s: ServiceProcess) =>
+    new Promise<void>((done) => (s.exit !== null ? done() : s.child.once('exit', () => done())));
   const killed: string[] = [];
   await Promise.all(
     running.map(async (s) => {
@@ -102,7 +114,10 @@ export async function stopServices(services: ServiceProcess[], graceMs: number):
 export function logTail(service: ServiceProcess, lines: number): string {
   try {
     const text = readFileSync(service.logFile, 'utf8').trimEnd().split('\n');
-    return text.slice(-lines).map((l) => `  [${service.name}] ${l}`).join('\n');
+    return text
+      .slice(-lines)
+      .map((l) => `  [${service.name}] ${l}`)
+      .join('\n');
   } catch (error) {
     return `  [${service.name}] (no log: ${(error as Error).message})`;
   }
