@@ -21,6 +21,8 @@ export interface FixtureBatch {
   /** Texts of the valid records, in the order sent. */
   texts: string[];
   invalid: InvalidCase[];
+  /** The messages of the valid records, in the order sent. */
+  valid: OutgoingMessage[];
   /** Every message of the batch in the order sent, the seal message last. */
   messages: OutgoingMessage[];
 }
@@ -146,6 +148,6 @@ export function buildFixture(lineage: string, maxRecordBytes: number): FixtureBa
         ? { key: lineage, value: json({ seal: true, lineage }) }
         : { key: lineage, value: Buffer.alloc(0), headers: { [SEAL_HEADER]: lineage } };
     messages.push(seal);
-    return { texts, invalid: invalid[b]!, messages };
+    return { texts, invalid: invalid[b]!, valid, messages };
   });
 }
