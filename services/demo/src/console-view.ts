@@ -5,12 +5,26 @@ import { ProgressBar } from './progress-bar';
 
 export class ConsoleView {
   private bar: { key: string; bar: ProgressBar } | null = null;
+  /** Batch ids by the folder they came from, for lines people can read. */
+  readonly names = new Map<string, string>();
 
-  constructor(private readonly out: NodeJS.WriteStream = process.stdout) {}
+  /** `expected`: folder names in the order their batches will arrive, until ingest confirms them. */
+  constructor(
+    private readonly expected: string[] = [],
+    private readonly out: NodeJS.WriteStream = process.stdout,
+  ) {}
 
   event(event: AnyEvent): void {
+    if (event.name === 'DataBatchArrived' && !this.names.has(event.data.batchId)) {
+      const next = this.expected[this.names.size];
+      if (next) this.names.set(event.data.batchId, next);
+    }
     if (event.name === 'CheckpointSaved' || event.name === 'RetentionScored') this.closeBar();
-    this.line(`${event.time.slice(11, 19)}  ${describeEvent(event)}`);
+    this.line(`${event.time.slice(11, 19)}  ${describeEvent(event, (id) => this.name(id))}`);
+  }
+
+  name(batchId: string): string {
+    return this.names.get(batchId) ?? batchId;
   }
 
   line(text: string): void {

@@ -4,20 +4,21 @@ import { AnyEvent } from '@ratchet/contracts';
 const fmt = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
 const short = (id: string | null): string => (id ? id.slice(0, 12) : 'none');
 
-export function describeEvent(event: AnyEvent): string {
+/** `name` turns a batch id into what the user knows it by (e.g. its folder). */
+export function describeEvent(event: AnyEvent, name: (batchId: string) => string = (id) => id): string {
   switch (event.name) {
     case 'LineageConfigured':
       return `lineage ${event.data.lineage} configured: preset ${event.data.preset}`;
     case 'DataBatchArrived':
-      return `batch ${event.data.batchId} arrived: ${event.data.records} records, ${event.data.bytes} bytes (train ${event.data.train.records}, held-out ${event.data.heldOut.records}, rejected ${event.data.rejected})`;
+      return `batch ${name(event.data.batchId)} arrived: ${event.data.records} records, ${event.data.bytes} bytes (train ${event.data.train.records}, held-out ${event.data.heldOut.records}, rejected ${event.data.rejected})`;
     case 'BatchRejected':
-      return `batch ${event.data.batchId} rejected: ${event.data.reasons.length} bad records`;
+      return `batch ${name(event.data.batchId)} rejected: ${event.data.reasons.length} bad records`;
     case 'IncrementStarted':
-      return `increment started on ${event.data.batchId}: ${short(event.data.checkpointId)} from ${short(event.data.parentId)}`;
+      return `increment started on ${name(event.data.batchId)}: ${short(event.data.checkpointId)} from ${short(event.data.parentId)}`;
     case 'CheckpointSaved':
       return `checkpoint ${short(event.data.checkpointId)} saved: ${event.data.steps} steps, ${event.data.tokens} tokens, train loss ${fmt(event.data.trainLoss)}, ${(event.data.wallTimeMs / 1000).toFixed(1)} s on ${event.data.backend}`;
     case 'TrainingFailed':
-      return `training failed on ${event.data.batchId} (${event.data.reason}): ${event.data.message}`;
+      return `training failed on ${name(event.data.batchId)} (${event.data.reason}): ${event.data.message}`;
     case 'RetentionScored':
       return `scored ${short(event.data.checkpointId)} on ${event.data.sets.length} held-out sets: retention ${fmt(event.data.retention)}, plasticity ${fmt(event.data.plasticity)}`;
     case 'ModelPromoted':

@@ -9,7 +9,7 @@ import { EvaluatorService } from '@ratchet/evaluator-service';
 import { IngestService } from '@ratchet/ingest-service';
 import { TrainerService, TrainingProgress } from '@ratchet/trainer-service';
 import { ConsoleView } from './console-view';
-import { corpusFolder } from './corpus';
+import { batchFolders, corpusFolder } from './corpus';
 import { EmbeddedRuntime, startEmbedded } from './embedded-runtime';
 import { DemoOptions, USAGE, UsageError, parseOptions } from './options';
 import { formatDecisions, formatMatrix } from './summary';
@@ -19,10 +19,10 @@ import { waitForDecisions } from './wait-for-decisions';
 async function run(options: DemoOptions): Promise<void> {
   const started = Date.now();
   const out = resolve(options.out);
-  const view = new ConsoleView();
   await rm(join(out, 'data'), { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   const corpus = await corpusFolder(options.corpus, options.eras, out);
+  const view = new ConsoleView(await batchFolders(corpus));
   view.line(`Ratchet demo: corpus ${options.corpus}, preset ${options.preset}, strategy ${options.strategy}, ${options.steps} steps per increment, backend ${options.backend}`);
 
   const runtime = await startEmbedded({
@@ -47,15 +47,16 @@ async function run(options: DemoOptions): Promise<void> {
       training: { batchSize: options.batchSize, budget: { tokens: options.steps * options.batchSize * (await registry.blockSize(options.preset)) } },
     });
     const outcomes = await runtime.ingest.get(IngestService).ingestDirectory(corpus, options.lineage);
+    for (const { folder, outcome } of outcomes) if (outcome.status !== 'duplicate') view.names.set(outcome.batchId, folder);
     const accepted = outcomes.filter((o) => o.outcome.status === 'accepted').length;
     view.line(`ingested ${outcomes.length} batches from ${corpus} (${accepted} accepted)`);
 
     const events = await waitForDecisions(runtime.eventLog, options.lineage, accepted, 60 * 60_000);
     view.closeBar();
     view.line('');
-    for (const line of formatMatrix(await registry.matrix(options.lineage))) view.line(line);
+    for (const line of formatMatrix(await registry.matrix(options.lineage), (id) => view.name(id))) view.line(line);
     view.line('');
-    for (const line of formatDecisions(events)) view.line(line);
+    for (const line of formatDecisions(events, (id) => view.name(id))) view.line(line);
     view.line('');
     const sample = await registry.generate(options.lineage, { prompt: 'Fellow citizens', maxTokens: 200, temperature: 0.8, topK: 40, seed: 7 });
     view.line(sample ? `Text from the champion ${sample.checkpointId}:\n  ${sample.text.replace(/\n/g, '\n  ')}` : 'No model was promoted, so there is no champion to sample from.');
@@ -74,10 +75,10 @@ async function show(runtime: EmbeddedRuntime, view: ConsoleView): Promise<void> 
   await runtime.eventLog.subscribe('demo-console', async ({ event }: { event: AnyEvent }) => view.event(event));
   runtime.trainer.get(TrainerService).progress.on('progress', (p: TrainingProgress) => {
     if (p.phase !== 'train') return;
-    view.progress(`train:${p.checkpointId}`, `train ${p.batchId.slice(0, 16).padEnd(16)}`, p.step, p.totalSteps, `loss ${p.loss?.toFixed(3) ?? '-'}`);
+    view.progress(`train:${p.checkpointId}`, `train ${view.name(p.batchId).slice(0, 18).padEnd(18)}`, p.step, p.totalSteps, `loss ${p.loss?.toFixed(3) ?? '-'}`);
   });
   runtime.evaluator.get(EvaluatorService).onProgress((p) => {
-    view.progress(`eval:${p.checkpointId}`, `score ${p.checkpointId.slice(0, 16).padEnd(16)}`, p.done, p.total, `${p.model} on ${p.set}`);
+    view.progress(`eval:${p.checkpointId}`, `score ${p.checkpointId.slice(0, 18).padEnd(18)}`, p.done, p.total, `${p.model} on ${view.name(p.set)}`);
   });
 }
 

@@ -4,12 +4,12 @@ import type { RetentionMatrix } from '@ratchet/registry-service';
 
 const num = (x: number | null | undefined, d = 3): string => (x === null || x === undefined ? '   -  ' : x.toFixed(d));
 
-export function formatMatrix(matrix: RetentionMatrix): string[] {
-  const head = ['candidate      batch        decision ', ...matrix.evalSets.map((s) => s.slice(0, 10).padStart(11))].join('');
+export function formatMatrix(matrix: RetentionMatrix, name: (batchId: string) => string = (id) => id): string[] {
+  const head = ['candidate      batch            decision  ', ...matrix.evalSets.map((s) => name(s).slice(0, 13).padStart(14))].join('');
   const lines = ['R matrix (bits per byte on each held-out set; rows: candidates in training order)', head];
   for (const row of matrix.rows) {
-    const cells = row.bpb.map((b) => num(b).padStart(11)).join('');
-    lines.push(`${row.checkpointId.slice(0, 14).padEnd(15)}${row.batchId.slice(0, 12).padEnd(13)}${(row.decision ?? 'pending').padEnd(10)}${cells}`);
+    const cells = row.bpb.map((b) => num(b).padStart(14)).join('');
+    lines.push(`${row.checkpointId.slice(0, 14).padEnd(15)}${name(row.batchId).slice(0, 16).padEnd(17)}${(row.decision ?? 'pending').padEnd(10)}${cells}`);
   }
   const m = matrix.promoted.bpb;
   lines.push(`over the promoted models: ACC ${num(m.acc)} BPB, BWT ${num(m.bwt)}, forgetting ${num(m.forgetting)}`);
@@ -18,20 +18,20 @@ export function formatMatrix(matrix: RetentionMatrix): string[] {
 
 type Decision = EventOf<'ModelPromoted'> | EventOf<'PromotionRejected'> | EventOf<'TrainingFailed'>;
 
-export function formatDecisions(events: AnyEvent[]): string[] {
+export function formatDecisions(events: AnyEvent[], name: (batchId: string) => string = (id) => id): string[] {
   const batchOf = new Map<string, string>();
   for (const e of events) if (e.name === 'CheckpointSaved') batchOf.set(e.data.checkpointId, e.data.batchId);
   const decisions = events.filter((e): e is Decision => e.name === 'ModelPromoted' || e.name === 'PromotionRejected' || e.name === 'TrainingFailed');
   const lines = ['Decisions'];
   for (const d of decisions) {
     if (d.name === 'TrainingFailed') {
-      lines.push(`  ${d.data.batchId}: training failed (${d.data.reason}): ${d.data.message}`);
+      lines.push(`  ${name(d.data.batchId)}: training failed (${d.data.reason}): ${d.data.message}`);
       continue;
     }
     const verdict = d.name === 'ModelPromoted' ? 'promoted' : 'REJECTED';
-    lines.push(`  ${batchOf.get(d.data.checkpointId) ?? '?'}: ${d.data.checkpointId.slice(0, 14)} ${verdict}`);
+    lines.push(`  ${name(batchOf.get(d.data.checkpointId) ?? '?')}: ${d.data.checkpointId.slice(0, 14)} ${verdict}`);
     for (const r of d.data.rules) {
-      lines.push(`      ${r.passed ? 'pass' : 'FAIL'} ${r.rule}${r.evalSet ? ` on ${r.evalSet}` : ''}: ${num(r.value, 4)} (threshold ${num(r.threshold, 4)})`);
+      lines.push(`      ${r.passed ? 'pass' : 'FAIL'} ${r.rule}${r.evalSet ? ` on ${name(r.evalSet)}` : ''}: ${num(r.value, 4)} (threshold ${num(r.threshold, 4)})`);
     }
   }
   return lines;
