@@ -3,6 +3,7 @@
 import { AnyEvent, EventDataOf, EventName, createEvent } from '@ratchet/contracts';
 import { chainsOf, championOf, decisionCount } from './event-chains';
 import { inheritedEnv, loadInfraEnv } from './infra-env';
+import { parseMetrics, total } from './prometheus-text';
 import { buildFixture } from './records-fixture';
 
 const sha = (c: string) => c.repeat(64);
@@ -185,5 +186,25 @@ describe('buildFixture', () => {
         true,
       );
     }
+  });
+});
+
+describe('parseMetrics / total', () => {
+  it('reads samples with labels and sums those that match', () => {
+    const samples = parseMetrics(
+      [
+        '# HELP ratchet_x_total things',
+        '# TYPE ratchet_x_total counter',
+        'ratchet_x_total{source="kafka",code="oversize"} 2',
+        'ratchet_x_total{code="malformed-json",source="kafka"} 1',
+        'ratchet_x_total{source="http",code="oversize"} 5',
+        'process_cpu_seconds_total 0.25',
+      ].join('\n'),
+    );
+    expect(samples).toHaveLength(4);
+    expect(total(samples, 'ratchet_x_total', { source: 'kafka' })).toBe(3);
+    expect(total(samples, 'ratchet_x_total', { code: 'oversize' })).toBe(7);
+    expect(total(samples, 'process_cpu_seconds_total')).toBe(0.25);
+    expect(total(samples, 'missing_total')).toBe(0);
   });
 });

@@ -15,6 +15,7 @@ import { BatchChain, chainsOf, championOf, decisionCount, outcomeOf } from './ev
 import { requestJson } from './http-json';
 import { InfraEnv, inheritedEnv, infraSettings, loadInfraEnv } from './infra-env';
 import { PhaseTimer } from './phase-timer';
+import { Sample, parseMetrics, total } from './prometheus-text';
 import { FixtureBatch, RECORDS_PER_BATCH, buildFixture } from './records-fixture';
 import { RunIds, cleanUpRun, kafkaClient, newRunIds, s3Options, withPg } from './run-isolation';
 import {
@@ -189,19 +190,17 @@ describe('Ratchet on real Kafka, S3 and PostgreSQL: four service processes, thre
     return { api, tables };
   }
 
-  /** ratchet_ingest_batches_total{source="kafka",outcome="duplicate"} from ingest's /metrics. */
-  async function duplicateBatchesCounted(): Promise<number> {
-    const res = await fetch(`${urlOf('ingest')}/metrics`, { signal: AbortSignal.timeout(10_000) });
-    const line = (await res.text())
-      .split('\n')
-      .find(
-        (l) =>
-          l.startsWith('ratchet_ingest_batches_total{') &&
-          l.includes('outcome="duplicate"') &&
-          l.includes('source="kafka"'),
-      );
-    return line ? Number(line.trim().split(/\s+/).pop()) : 0;
+  async function metricsOf(name: ServiceName): Promise<Sample[]> {
+    const res = await fetch(`${urlOf(name)}/metrics`, { signal: AbortSignal.timeout(10_000) });
+    expect(res.status).toBe(200);
+    return parseMetrics(await res.text());
   }
+
+  const duplicateBatchesCounted = async (): Promise<number> =>
+    total(await metricsOf('ingest'), 'ratchet_ingest_batches_total', {
+      source: 'kafka',
+      outcome: 'duplicate',
+    });
 
   beforeAll(async () => {
     deadline = Date.now() + RUN_DEADLINE_MS;
@@ -462,6 +461,7 @@ describe('Ratchet on real Kafka, S3 and PostgreSQL: four service processes, thre
           expect(heldOut.records).toBeGreaterThanOrEqual(1);
           expect(train.records + heldOut.records).toBe(RECORDS_PER_BATCH);
           const texts: string[] = [];
+          const stored: { text: string }[] = [];
           for (const split of [train, heldOut]) {
             const bytes = await store!.get(split.key);
             expect(sha256(bytes)).toBe(split.sha256);
@@ -475,11 +475,19 @@ describe('Ratchet on real Kafka, S3 and PostgreSQL: four service processes, thre
               const record = JSON.parse(line) as { text: string; lineage: string };
               expect(record.lineage).toBe(ids.lineage);
               texts.push(record.text);
+              stored.push(record);
             }
           }
           expect(arrived.data.bytes).toBe(train.bytes + heldOut.bytes);
           // batch i holds exactly what the producer sent before the i-th seal message
           expect(sorted(texts)).toEqual(sorted(fixture[i]!.texts));
+          // with every field as sent (id, domain, metadata), the lineage taken from the key where the value had none
+          const sent = fixture[i]!.valid.map((m) => ({
+            lineage: m.key,
+            ...(JSON.parse(m.value.toString('utf8')) as { text: string }),
+          }));
+          const byText = (a: { text: string }, b: { text: string }) => a.text.localeCompare(b.text);
+          expect(stored.sort(byText)).toEqual(sent.sort(byText));
           allTexts.push(...texts);
         }
         expect(sorted(allTexts)).toEqual(sorted(fixture.flatMap((b) => b.texts)));
@@ -651,6 +659,7 @@ describe('Ratchet on real Kafka, S3 and PostgreSQL: four service processes, thre
         // row i: scored on the sets of batches 0..i, nothing later
         matrix.body.rows.forEach((row, i) => {
           expect(row.bpb.map((v) => v !== null)).toEqual(chains.map((_, j) => j <= i));
+          for (const v of row.bpb) if (v !== null) expect(Number.isFinite(v) && v > 0).toBe(true);
         });
       }),
     BUDGET.followUp + 30_000,
@@ -707,6 +716,44 @@ describe('Ratchet on real Kafka, S3 and PostgreSQL: four service processes, thre
           );
           expect(projected.rows[0].n).toBe((await lineageEvents()).length);
         });
+      }),
+    BUDGET.check,
+  );
+
+  it(
+    'exposes Prometheus metrics from every service that count what happened',
+    () =>
+      phase('check the /metrics of every service', async () => {
+        const chains = chainsOf(decided());
+        const lineage = { lineage: ids.lineage };
+        const promoted = chains.filter((c) => c.decisions[0]!.event.name === 'ModelPromoted').length;
+        const [ingest, trainer, evaluator, registry] = await Promise.all(
+          SERVICES.map((name) => metricsOf(name)),
+        );
+        const invalid = fixture.flatMap((b) => b.invalid);
+        expect(total(ingest!, 'ratchet_ingest_records_accepted_total', { source: 'kafka' })).toBe(
+          BATCHES * RECORDS_PER_BATCH,
+        );
+        expect(total(ingest!, 'ratchet_ingest_batches_total', { source: 'kafka', outcome: 'arrived' })).toBe(
+          BATCHES,
+        );
+        expect(total(ingest!, 'ratchet_ingest_batches_sealed_total', { reason: 'message' })).toBe(BATCHES);
+        for (const code of new Set(invalid.map((c) => c.code))) {
+          expect({ code, n: total(ingest!, 'ratchet_ingest_dead_lettered_total', { code }) }).toEqual({
+            code,
+            n: invalid.filter((c) => c.code === code).length,
+          });
+        }
+        expect(total(trainer!, 'ratchet_increments_total', { ...lineage, outcome: 'saved' })).toBe(BATCHES);
+        expect(
+          evaluator!.filter((s) => s.name === 'ratchet_eval_bpb' && s.labels.lineage === ids.lineage).length,
+        ).toBeGreaterThan(0);
+        expect(total(registry!, 'ratchet_promotions_total', { ...lineage, outcome: 'promoted' })).toBe(
+          promoted,
+        );
+        expect(total(registry!, 'ratchet_promotions_total', { ...lineage, outcome: 'rejected' })).toBe(
+          BATCHES - promoted,
+        );
       }),
     BUDGET.check,
   );
