@@ -12,7 +12,7 @@ export function formatMatrix(matrix: RetentionMatrix, name: (batchId: string) =>
     lines.push(`${row.checkpointId.slice(0, 14).padEnd(15)}${name(row.batchId).slice(0, 16).padEnd(17)}${(row.decision ?? 'pending').padEnd(10)}${cells}`);
   }
   const m = matrix.promoted.bpb;
-  lines.push(`over the promoted models: ACC ${num(m.acc)} BPB, BWT ${num(m.bwt)}, forgetting ${num(m.forgetting)}`);
+  lines.push(`over the promoted models: ACC ${num(m.acc)} BPB (mean of the last row), BWT ${num(m.bwt)} (positive: earlier sets improved since they were learned), forgetting ${num(m.forgetting)} (final minus best BPB per earlier set; <= 0: nothing forgotten)`);
   return lines;
 }
 
