@@ -7,6 +7,7 @@ type Command = (argv: readonly string[]) => Promise<number>;
 /** `ratchet <group> <name> ...`; add a subcommand with one line here. */
 const commands: Record<string, Command> = {
   'bench gpt': benchGptMain,
+  'bench continual': (argv) => import('./bench-continual').then((m) => m.benchContinualMain(argv)),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
