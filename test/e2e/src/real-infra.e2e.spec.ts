@@ -777,6 +777,24 @@ describe('Ratchet on real Kafka, S3 and PostgreSQL: four service processes, thre
   );
 
   it(
+    'serves the same state from a restarted registry process on the same schema, without deciding again',
+    () =>
+      phase('restart the registry process', async () => {
+        decided();
+        const before = await registrySnapshot();
+        const eventIds = (await lineageEvents()).map((e) => e.id);
+        const old = services.get('registry')!;
+        expect(await stopServices([old], 20_000)).toEqual([]);
+        const restarted = startServiceProcess('registry', await freePort(), old.env, logDir);
+        services.set('registry', restarted);
+        await waitReady(restarted, within(BUDGET.start));
+        expect(await registrySnapshot()).toEqual(before);
+        expect((await lineageEvents()).map((e) => e.id)).toEqual(eventIds);
+      }),
+    BUDGET.start + BUDGET.check,
+  );
+
+  it(
     'ignores a batch sent again with the same records in another order (no second DataBatchArrived)',
     () =>
       phase('re-send the first batch', async () => {

@@ -16,6 +16,8 @@ export interface ServiceProcess {
   port: number;
   url: string;
   logFile: string;
+  /** What it was started with (a restart reuses it). */
+  env: NodeJS.ProcessEnv;
   child: ChildProcess;
   /** Set once the process has exited. */
   exit: { code: number | null; signal: NodeJS.Signals | null } | null;
@@ -57,7 +59,15 @@ export function startServiceProcess(
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd); // the child holds its own copy
-  const service: ServiceProcess = { name, port, url: `http://127.0.0.1:${port}`, logFile, child, exit: null };
+  const service: ServiceProcess = {
+    name,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    logFile,
+    env,
+    child,
+    exit: null,
+  };
   child.on('exit', (code, signal) => {
     service.exit = { code, signal };
   });
