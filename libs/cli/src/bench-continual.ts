@@ -6,7 +6,7 @@
  */
 import { type BackendName, initBackend } from '@ratchet/gpt';
 import { type CorpusBatch, loadCorpusDir, shiftStream, sotuEras } from '@ratchet/continual';
-import { type BenchOptions, prepareBatches, runStrategy, type StrategyResult, untrainedScores } from './bench-continual-run';
+import { type BenchOptions, type FirstIncrementCache, prepareBatches, runStrategy, type StrategyResult, untrainedScores } from './bench-continual-run';
 
 export const USAGE = `usage: ratchet bench continual --corpus <sotu|shift|DIR> [options]
   --strategies LIST      comma-separated: naive, replay, ewc, l2, distill, joint and combinations
@@ -14,9 +14,9 @@ export const USAGE = `usage: ratchet bench continual --corpus <sotu|shift|DIR> [
   --preset P             model preset (default micro)
   --seq-len N            window length, overrides the preset's block size (default 64)
   --batch-size N         sequences per step (default 8)
-  --steps N              optimiser steps per increment; tokens per increment = N × batch × seq-len (default 40)
-  --eval-tokens N        held-out tokens scored per set (default 4096)
-  --bytes-per-batch N    cap on each sotu/shift batch (default 120000)
+  --steps N              optimiser steps per increment; tokens per increment = N × batch × seq-len (default 30)
+  --eval-tokens N        held-out tokens scored per set (default 2048)
+  --bytes-per-batch N    cap on each sotu/shift batch (default 100000)
   --eras N               sotu eras (default 5)
   --replay-ratio R       (default 0.25)
   --ewc-lambda L         (default 10000)
@@ -61,15 +61,15 @@ function parseArgs(argv: readonly string[]): Args {
     corpus,
     json,
     backend: (flags.get('backend') ?? 'wasm') as BackendName,
-    bytesPerBatch: num('bytes-per-batch', 120_000),
+    bytesPerBatch: num('bytes-per-batch', 100_000),
     eras: num('eras', 5),
     options: {
       preset: flags.get('preset') ?? 'micro',
       seqLen,
       batchSize,
       strategies: (flags.get('strategies') ?? 'naive,replay,ewc,replay+ewc,joint').split(',').map((s) => s.trim()),
-      tokensPerIncrement: num('steps', 40) * batchSize * seqLen,
-      evalTokens: num('eval-tokens', 4096),
+      tokensPerIncrement: num('steps', 30) * batchSize * seqLen,
+      evalTokens: num('eval-tokens', 2048),
       replayRatio: num('replay-ratio', 0.25),
       ewcLambda: num('ewc-lambda', 10_000),
       l2Alpha: num('l2-alpha', 1000),
@@ -123,8 +123,9 @@ export async function benchContinual(argv: readonly string[], out: (line: string
   const baseline = untrainedScores(options, sets);
   log(`untrained BPB [${baseline.map((s) => s.bpb.toFixed(3)).join(', ')}]`);
   const results: StrategyResult[] = [];
+  const firstCache: FirstIncrementCache = new Map();
   for (const name of options.strategies) {
-    const r = await runStrategy(name, batches, baseline, options);
+    const r = await runStrategy(name, batches, baseline, options, firstCache);
     results.push(r);
     if (args.json) out(JSON.stringify(r));
   }
@@ -144,7 +145,7 @@ export async function benchContinualMain(argv: readonly string[]): Promise<numbe
     if (e instanceof UsageError) {
       if (e.message) process.stderr.write(`${e.message}\n`);
       process.stderr.write(`${USAGE}\n`);
-      return 2;
+      return e.message ? 2 : 0;
     }
     throw e;
   }
