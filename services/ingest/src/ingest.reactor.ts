@@ -1,16 +1,11 @@
 // Ingest reacts to no event; subscribing keeps the kit's lineage projection (content hashes) current.
-import { Inject, Injectable } from '@nestjs/common';
-import { EventReactor, SERVICE_CONFIG } from '@ratchet/service-kit';
-import { IngestConfig } from './config';
+import { Injectable } from '@nestjs/common';
+import { EventReactor } from '@ratchet/service-kit';
 
 @Injectable()
 export class IngestReactor implements EventReactor {
-  /** Not `ingest`: that group reads the raw records topic. Prefixed like the topics, so tenants and tests stay apart. */
-  readonly group: string;
-
-  constructor(@Inject(SERVICE_CONFIG) config: IngestConfig) {
-    this.group = `${config.RATCHET_KAFKA_TOPIC_PREFIX}ingest-events`;
-  }
+  /** Not `ingest`: that group reads the raw records topic. (The kit adds the topic prefix.) */
+  readonly group = 'ingest-events';
 
   async react(): Promise<void> {}
 }

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationSh
 import { EventLog, Subscription } from '@ratchet/eventlog';
 import { Readiness } from '../health/readiness';
 import { Metrics } from '../metrics/metrics';
-import { EVENT_LOG } from '../runtime/tokens';
+import { BaseConfig } from '../config/env';
+import { EVENT_LOG, SERVICE_CONFIG } from '../runtime/tokens';
 import { EVENT_REACTOR, EventReactor } from './event-reactor';
 import { LineageProjection } from './lineage-projection';
 
@@ -18,13 +19,17 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     private readonly projection: LineageProjection,
     private readonly metrics: Metrics,
     readiness: Readiness,
+    @Inject(SERVICE_CONFIG) private readonly config: BaseConfig,
   ) {
     readiness.register('event-log', () => this.subscription !== null);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.projection.rebuild();
-    this.subscription = await this.log.subscribe(this.reactor.group, async ({ event }) => {
+    // Groups carry the topic prefix like the topics do: Kafka's assignor ignores what each member
+    // subscribed to, so two deployments sharing a group name would steal each other's partitions.
+    const group = `${this.config.RATCHET_KAFKA_TOPIC_PREFIX}${this.reactor.group}`;
+    this.subscription = await this.log.subscribe(group, async ({ event }) => {
       const timer = this.metrics.handleSeconds.startTimer({ type: event.name });
       try {
         this.projection.apply(event);
