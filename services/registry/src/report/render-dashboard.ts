@@ -67,7 +67,7 @@ function bpbChart(report: LineageReport): string {
     for (const p of points) {
       parts.push(`<circle cx="${x(p.i).toFixed(1)}" cy="${y(p.v).toFixed(1)}" r="4" fill="${p.promoted ? color : '#fff'}" stroke="${color}" stroke-width="2"><title>${escapeHtml(`${set} after ${rows[p.i]!.checkpointId}: ${fmt(p.v, 4)} BPB`)}</title></circle>`);
     }
-    parts.push(`<text x="${W - right + 10}" y="${top + 14 + 16 * j}" fill="${color}" class="axis">● ${escapeHtml(short(set, 16))}</text>`);
+    parts.push(`<text x="${W - right + 10}" y="${top + 14 + 16 * j}" class="axis"><tspan style="fill:${color}">●</tspan> ${escapeHtml(short(set, 16))}</text>`);
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="BPB per held-out set over increments">${parts.join('')}</svg>
 <p class="note">Filled points: promoted candidates; hollow: rejected or undecided.</p>`;
