@@ -18,8 +18,8 @@ cat > "$dir/package.json" <<JSON
     "typecheck": "tsc -p tsconfig.json --noEmit",
     "lint": "eslint src",
     "test:unit": "jest --passWithNoTests --selectProjects unit",
-    "test:int": "jest --passWithNoTests --selectProjects int",
-    "test:e2e": "jest --passWithNoTests --selectProjects e2e"
+    "test:int": "jest --forceExit --passWithNoTests --selectProjects int",
+    "test:e2e": "jest --forceExit --passWithNoTests --selectProjects e2e"
   },
   "dependencies": {}
 }

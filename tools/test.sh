@@ -26,7 +26,8 @@ npx turbo run build --output-logs=errors-only || { echo "build failed"; echo "0 
 rc=0
 for tier in $tiers; do
   echo "=== test:$tier ==="
-  npx turbo run "test:$tier" --concurrency=1 --continue --output-logs=full || rc=1
+  # Bounded: a hung test process must not hold CI past its limit.
+  timeout 40m npx turbo run "test:$tier" --concurrency=1 --continue --output-logs=full || rc=1
 done
 
 node tools/tally.mjs "$RATCHET_TEST_TALLY" || rc=1
