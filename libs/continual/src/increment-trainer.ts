@@ -65,6 +65,23 @@ interface CommonInput {
   readonly strategy: StrategyConfig;
   readonly training?: Partial<TrainingConfig>;
   readonly onProgress?: (p: IncrementProgress) => void;
+  /** Steps between in-increment checkpoints handed to `onCheckpoint` (0 or absent: none). */
+  readonly checkpointEvery?: number;
+  /** Receives in-increment checkpoints; pass one back as `resumeFrom` to continue after a crash. */
+  readonly onCheckpoint?: (partial: CheckpointFiles, step: number) => void;
+  /** An in-increment checkpoint of this same increment: training continues exactly where it stopped. */
+  readonly resumeFrom?: CheckpointFiles;
+}
+
+/** Where an interrupted increment stood, kept in an in-increment checkpoint's extra JSON. */
+interface PartialProgress {
+  readonly batchId: string;
+  readonly step: number;
+  readonly startStep: number;
+  readonly rng: number;
+  readonly losses: number[];
+  readonly tokens: number;
+  readonly replayRows: number;
 }
 
 export interface IncrementInput extends CommonInput {
@@ -149,10 +166,13 @@ async function train(
   const ratio = replayOn ? strategy.replay.ratio : 0;
   const totalSteps = stepsForBudget(training.budget, batch.tokens.length, B, T, ratio);
 
+  const partial = input.resumeFrom ? loadCheckpoint(input.resumeFrom) : undefined;
+  const progress = partial ? partialProgressOf(partial, batch.id) : undefined;
+  if (partial) model.importWeights(partial.weights);
   const trainer = new Trainer(model, { weightDecay: training.weightDecay, gradClip: training.gradClip, seed: training.seed, schedule: { kind: 'constant', lr: 0 } });
-  const resumed = parent ? trainerStateOf(parent) : undefined;
+  const resumed = partial ? trainerStateOf(partial) : parent ? trainerStateOf(parent) : undefined;
   if (resumed) trainer.importState(resumed);
-  const startStep = trainer.stepCount;
+  const startStep = progress?.startStep ?? trainer.stepCount;
   const warmupSteps = Math.max(1, Math.round(training.warmupFraction * totalSteps));
   const schedule: LrSchedule = parent
     ? {
@@ -172,12 +192,13 @@ async function train(
   const l2T = strategy.l2Anchor.enabled && parent ? toTensors(parent.weights) : undefined;
   const teacher = strategy.distill.enabled && parent ? modelFromState(parent, { trainable: false }) : undefined;
 
-  const rng = new SeededRandom(hash32('increment', training.seed, batch.id, startStep));
-  const losses: number[] = [];
-  let tokens = 0;
-  let replayRows = 0;
+  const rng = new SeededRandom(progress?.rng ?? hash32('increment', training.seed, batch.id, startStep));
+  const losses: number[] = [...(progress?.losses ?? [])];
+  let tokens = progress?.tokens ?? 0;
+  let replayRows = progress?.replayRows ?? 0;
+  const checkpointEvery = input.onCheckpoint ? (input.checkpointEvery ?? 0) : 0;
   try {
-    for (let s = 0; s < totalSteps; s++) {
+    for (let s = progress?.step ?? 0; s < totalSteps; s++) {
       // Exact long-run ratio: the replay rows of step s are ⌊(s+1)·B·r⌋ − ⌊s·B·r⌋.
       const nReplay = Math.floor((s + 1) * B * ratio) - Math.floor(s * B * ratio);
       const data = mixBatch(batch.tokens, nReplay, B, T, rng, reservoir, replayTokens);
@@ -191,6 +212,10 @@ async function train(
       if (!Number.isFinite(r.loss)) throw new Error(`training diverged at step ${r.step} (loss ${r.loss})`);
       if (onProgress && ((s + 1) % training.progressEvery === 0 || s + 1 === totalSteps)) {
         onProgress({ phase: 'train', step: s + 1, totalSteps, loss: r.loss, extraLoss: r.extraLoss, lr: r.lr, tokens });
+      }
+      if (checkpointEvery > 0 && (s + 1) % checkpointEvery === 0 && s + 1 < totalSteps) {
+        const at: PartialProgress = { batchId: batch.id, step: s + 1, startStep, rng: rng.state32, losses: [...losses], tokens, replayRows };
+        input.onCheckpoint!(saveCheckpoint(captureState({ model, tokenizer, trainer, extra: { partial: at } })), s + 1);
       }
       // Yield to the event loop so progress messages and cancellations get through.
       if (s % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
@@ -250,6 +275,13 @@ async function train(
       schedule,
     },
   };
+}
+
+function partialProgressOf(partial: CheckpointState, batchId: string): PartialProgress {
+  const progress = (partial.extra as { partial?: PartialProgress } | undefined)?.partial;
+  if (!progress) throw new Error('resumeFrom is not an in-increment checkpoint (it has no partial progress)');
+  if (progress.batchId !== batchId) throw new Error(`resumeFrom belongs to batch ${progress.batchId}, not ${batchId}`);
+  return progress;
 }
 
 /** B rows of T+1 tokens: the first nReplay from the reservoir, the rest from the new batch. */

@@ -17,6 +17,11 @@ export class SeededRandom {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
+  /** The whole state, to resume the stream exactly (`new SeededRandom(state)` continues it). */
+  get state32(): number {
+    return this.state;
+  }
+
   /** Integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);
