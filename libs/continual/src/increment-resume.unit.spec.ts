@@ -27,6 +27,7 @@ describe('an increment interrupted after an in-increment checkpoint', () => {
     const [, atFour] = partials[1]!;
     const resumed = await runIncrement({ ...common, resumeFrom: atFour });
     expect(resumed.stats.steps).toBe(whole.stats.steps);
+    expect([whole.stats.resumedAtStep, resumed.stats.resumedAtStep]).toEqual([0, 4]);
     expect(resumed.stats.startStep).toBe(whole.stats.startStep);
     expect(resumed.stats.finalLoss).toBeCloseTo(whole.stats.finalLoss, 6);
     const a = weightsOf(whole.checkpoint);

@@ -109,6 +109,8 @@ export interface IncrementStats {
   /** Tokens of the per-sample Fisher passes (forward + backward, one sequence at a time); 0 without EWC. */
   readonly fisherTokens: number;
   readonly startStep: number;
+  /** Steps of this increment that an in-increment checkpoint had done already (0: a fresh run). */
+  readonly resumedAtStep: number;
   readonly schedule: LrSchedule;
 }
 
@@ -272,6 +274,7 @@ async function train(
       fisherMs,
       fisherTokens: strategy.ewc.enabled ? strategy.ewc.fisherSamples * T : 0,
       startStep,
+      resumedAtStep: progress?.step ?? 0,
       schedule,
     },
   };

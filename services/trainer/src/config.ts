@@ -8,6 +8,8 @@ export const TrainerEnv = serviceEnv(8082, {
   RATCHET_DEFAULT_STRATEGY: z.string().default('replay+ewc'),
   /** Optional cap of optimiser steps per increment (demo and tests); 0 = the lineage's budget decides. */
   RATCHET_MAX_STEPS: z.coerce.number().int().min(0).default(0),
+  /** Optimiser steps between in-increment checkpoints, from which a crashed trainer resumes (0: none). */
+  RATCHET_CHECKPOINT_EVERY: z.coerce.number().int().min(0).default(25),
   RATCHET_TF_BACKEND: z.enum(['wasm', 'cpu', 'tensorflow', 'auto']).default('wasm'),
   /** Train in a worker thread so the service stays responsive (off only for debugging). */
   RATCHET_TRAIN_IN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),

@@ -26,9 +26,10 @@ export async function buildJob(
   batch: BatchState,
   settings: LineageSettings,
   backend: IncrementJob['backend'],
+  partial: { checkpointEvery: number; resumeFrom?: CheckpointFiles },
 ): Promise<IncrementJob> {
   const tokens = await loadTrainTokens(store, batch);
-  const common = { backend, batch: { id: batch.batchId, tokens }, strategy: settings.strategy, training: settings.training };
+  const common = { backend, batch: { id: batch.batchId, tokens }, strategy: settings.strategy, training: settings.training, ...partial };
   if (!state.champion) return { ...common, start: { kind: 'first', model: settings.model } };
   const champion = state.checkpoints[state.champion];
   if (!champion) throw new Error(`champion ${state.champion} has no CheckpointSaved in the log`);

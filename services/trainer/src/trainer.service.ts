@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AnyEvent, EventDataOf, EventName, createEvent } from '@ratchet/contracts';
-import { checkpointPrefix, getCheckpoint, hasCheckpoint, putCheckpoint } from '@ratchet/artifacts';
+import { checkpointPrefix, getCheckpoint, hasCheckpoint, partialCheckpointPrefix, putCheckpoint } from '@ratchet/artifacts';
 import { IncrementProgress } from '@ratchet/continual';
 import { verifyCheckpoint } from '@ratchet/gpt';
 import { BatchState, LineageState, nextBatchToTrain } from '@ratchet/lineage';
@@ -11,7 +11,9 @@ import { EventPublisher, LineageProjection, Metrics, OBJECT_STORE, SERVICE_CONFI
 import { TrainerConfig } from './config';
 import { classifyFailure } from './failure';
 import { IncrementExecutor } from './increment-executor';
+import { InIncrementCheckpoints } from './in-increment-checkpoints';
 import { buildJob } from './increment-inputs';
+import { JobProgress } from './increment-job';
 import { checkpointIdOf, resolveSettings } from './lineage-settings';
 
 export interface TrainingProgress extends IncrementProgress {
@@ -26,6 +28,8 @@ interface TrainingRecord {
   trainLoss: number;
   wallTimeMs: number;
   backend: string;
+  /** Steps an in-increment checkpoint had done before a restart (0: trained in one go). */
+  resumedAtStep: number;
 }
 
 @Injectable()
@@ -97,7 +101,8 @@ export class TrainerService {
       const stored = await this.store.stat(`${prefix}/manifest.json`);
       const manifestSha256 = stored!.sha256;
       verifyCheckpoint(await getCheckpoint(this.store, prefix, manifestSha256));
-      await this.emit('CheckpointSaved', { checkpointId, parentId: state.champion, batchId: batch.batchId, objectKey: prefix, manifestSha256, ...record }, chain, `checkpoint-saved:${checkpointId}`);
+      const { resumedAtStep: _resumed, ...metrics } = record;
+      await this.emit('CheckpointSaved', { checkpointId, parentId: state.champion, batchId: batch.batchId, objectKey: prefix, manifestSha256, ...metrics }, chain, `checkpoint-saved:${checkpointId}`);
       this.increments.inc({ lineage, outcome: 'saved' });
     } catch (error) {
       const failure = classifyFailure(error);
@@ -108,26 +113,34 @@ export class TrainerService {
   }
 
   private async runAndStore(state: LineageState, batch: BatchState, checkpointId: string, settings: ReturnType<typeof resolveSettings>, prefix: string): Promise<TrainingRecord> {
-    const job = await buildJob(this.store, state, batch, settings, this.config.RATCHET_TF_BACKEND);
+    const partials = new InIncrementCheckpoints(this.store, partialCheckpointPrefix(state.lineage, checkpointId), this.logger);
+    const resumeFrom = await partials.latest();
+    if (resumeFrom) this.logger.log({ msg: 'resuming the increment from its in-increment checkpoint', lineage: state.lineage, checkpointId });
+    const checkpointEvery = this.config.RATCHET_CHECKPOINT_EVERY;
+    const job = await buildJob(this.store, state, batch, settings, this.config.RATCHET_TF_BACKEND, { checkpointEvery, ...(resumeFrom ? { resumeFrom } : {}) });
     const started = Date.now();
-    const onProgress = (p: IncrementProgress) => {
+    const onProgress = (p: JobProgress) => {
+      if (p.phase === 'partial') return partials.save(p.checkpoint, p.step);
       if (p.loss !== undefined) this.trainLoss.set({ lineage: state.lineage }, p.loss);
       this.tokensPerSecond.set({ lineage: state.lineage }, p.tokens / Math.max((Date.now() - started) / 1000, 1e-3));
       this.progress.emit('progress', { ...p, lineage: state.lineage, batchId: batch.batchId, checkpointId } satisfies TrainingProgress);
     };
     const result = await this.executor.run(job, onProgress);
+    await partials.flush();
     const record: TrainingRecord = {
       steps: result.stats.steps,
       tokens: result.stats.tokens,
       trainLoss: result.stats.finalLoss,
       wallTimeMs: Math.round(result.stats.wallMs),
       backend: result.backend,
+      resumedAtStep: result.stats.resumedAtStep,
     };
     this.tokensPerSecond.set({ lineage: state.lineage }, record.tokens / Math.max(record.wallTimeMs / 1000, 1e-3));
     this.trainLoss.set({ lineage: state.lineage }, record.trainLoss);
     // The record goes first: a checkpoint whose manifest exists always has its record beside it.
     await this.store.put(`${prefix}.training.json`, JSON.stringify(record), { contentType: 'application/json' });
     await putCheckpoint(this.store, prefix, result.checkpoint);
+    await partials.discard();
     this.logger.log({ msg: 'checkpoint stored', lineage: state.lineage, checkpointId, ...record });
     return record;
   }
