@@ -32,7 +32,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
   const eventLog = await FileEventLog.open({ dir: join(options.dataDir, 'log') });
   const objectStore = await LocalObjectStore.open(join(options.dataDir, 'objects'));
   const adapters = { eventLog, objectStore };
-  const env = (port: number) => ({ ...process.env, RATCHET_RUNTIME: 'embedded', RATCHET_DATA_DIR: options.dataDir, RATCHET_HTTP_PORT: String(port), ...options.env });
+  // Built from scratch, not from process.env: a RATCHET_DATABASE_URL or Kafka setting left in the
+  // shell must not pull one of the embedded services onto a shared server.
+  const env = (port: number) => ({ RATCHET_RUNTIME: 'embedded', RATCHET_DATA_DIR: options.dataDir, RATCHET_HTTP_PORT: String(port), ...options.env });
   const started: INestApplication[] = [];
   const start = async <C extends Parameters<typeof startService>[1]['config']>(name: string, config: C, module: unknown) => {
     const app = await startService(module, { name, config, embedded: true });

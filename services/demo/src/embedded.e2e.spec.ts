@@ -14,7 +14,7 @@ const ENV = {
   RATCHET_DEFAULT_PRESET: 'tiny',
   RATCHET_MAX_STEPS: '6',
   RATCHET_EVAL_MAX_TOKENS: '512',
-  RATCHET_LOG_LEVEL: 'warn',
+  RATCHET_LOG_LEVEL: process.env.RATCHET_E2E_LOG_LEVEL ?? 'warn',
 };
 
 const lines = (topic: string, n = 30) =>
@@ -41,6 +41,16 @@ describe('Ratchet on the embedded runtime, end to end', () => {
     const all = await events();
     return all.reduce(evolve, emptyLineage(LINEAGE)).batches.filter(isSettled).length >= n ? all : null;
   };
+  /** Waits for `n` settled batches; on a timeout the error shows where each batch stands. */
+  const waitSettled = (n: number, what: string) =>
+    waitFor(() => settled(n), 120_000, what).catch(async (error: Error) => {
+      const all = await events();
+      const state = all.reduce(evolve, emptyLineage(LINEAGE));
+      const where = state.batches.map((b) => `${b.batchId}:${b.status}`).join(', ');
+      const letters = (await runtime!.eventLog.deadLetters()).map((l) => `${l.group}:${l.event?.name ?? l.raw}:${l.reason}`);
+      const checkpoints = await (await api(`/lineages/${LINEAGE}/checkpoints`)).text();
+      throw new Error(`${error.message}; batches ${where}; events ${all.map((e) => e.name).join(' ')}; dead letters ${letters.join(' | ') || 'none'}; registry checkpoints ${checkpoints}`);
+    });
   const configure = (policy: Record<string, number>) =>
     api(`/lineages/${LINEAGE}/config`, { method: 'PUT', body: JSON.stringify({ preset: 'tiny', strategy: { spec: 'replay+ewc' }, training: { batchSize: 4 }, policy }) });
 
@@ -64,7 +74,7 @@ describe('Ratchet on the embedded runtime, end to end', () => {
     await waitFor(async () => (await events()).some((e) => e.name === 'CheckpointSaved'), 60_000, 'the first checkpoint');
     await stop();
     await start();
-    const afterTwo = await waitFor(() => settled(2), 120_000, 'decisions on two batches');
+    const afterTwo = await waitSettled(2, 'decisions on two batches');
     const championBefore = afterTwo.reduce(evolve, emptyLineage(LINEAGE)).champion;
     expect(championBefore).not.toBeNull();
 
@@ -72,7 +82,7 @@ describe('Ratchet on the embedded runtime, end to end', () => {
     expect((await configure({ baselineMargin: 0.01, plasticityMargin: 0.99 })).status).toBe(202);
     const third = await upload(lines('deserts').join('\n'));
     expect(third.status).toBe(202);
-    const all = await waitFor(() => settled(3), 120_000, 'a decision on the third batch');
+    const all = await waitSettled(3, 'a decision on the third batch');
 
     const count = (name: EventName) => all.filter((e) => e.name === name).length;
     expect(count('DataBatchArrived')).toBe(3);

@@ -37,6 +37,21 @@ describe('FileEventLog crash recovery', () => {
     expect((await readFile(join(dir, 'partition-0.jsonl'), 'utf8')).split('\n').filter(Boolean)).toHaveLength(3);
   });
 
+  it('never reads a line twice or in pieces while refreshes race with appends', async () => {
+    const log = await FileEventLog.open({ dir });
+    // Subscribers refresh all the time; some refreshes land while an append waits for its fsync.
+    let appending = true;
+    const refresher = (async () => {
+      while (appending) await log.refresh();
+    })();
+    for (let i = 0; i < 60; i++) await log.append([sampleEvent('a', i)]);
+    appending = false;
+    await refresher;
+    expect((await log.read()).map((s) => s.event.id)).toEqual(Array.from({ length: 60 }, (_, i) => `a-${i}`));
+    expect(log.partitions[0]!.events).toHaveLength(60);
+    await log.close();
+  });
+
   it('dead-letters a corrupt line with its reason instead of stopping the subscriber', async () => {
     await writeFile(join(dir, 'log.json'), JSON.stringify({ partitions: 1 }));
     await writeFile(join(dir, 'partition-0.jsonl'), toJsonLine(sampleEvent('a', 1)) + '\n{"not":"an event"}\n');

@@ -11,6 +11,8 @@ export interface UndecodableLine {
 export class PartitionFile {
   readonly events: (AnyEvent | UndecodableLine)[] = [];
   private size = 0;
+  /** Appends and refreshes run one at a time: interleaved, a refresh could ingest an append's bytes twice. */
+  private exclusive: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly path: string,
@@ -34,7 +36,22 @@ export class PartitionFile {
   }
 
   /** Picks up lines appended by another writer of the same directory. */
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    return this.serialized(() => this.refreshNow());
+  }
+
+  /** Appends events as one write followed by fsync: durable before it resolves. */
+  append(events: AnyEvent[]): Promise<void> {
+    return this.serialized(() => this.appendNow(events));
+  }
+
+  private serialized<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.exclusive.then(operation);
+    this.exclusive = run.catch(() => undefined);
+    return run;
+  }
+
+  private async refreshNow(): Promise<void> {
     const { size } = await this.handle.stat();
     if (size <= this.size) return;
     const buffer = Buffer.alloc(size - this.size);
@@ -43,8 +60,7 @@ export class PartitionFile {
     this.ingest(buffer.subarray(0, complete));
   }
 
-  /** Appends events as one write followed by fsync: durable before it resolves. */
-  async append(events: AnyEvent[]): Promise<void> {
+  private async appendNow(events: AnyEvent[]): Promise<void> {
     if (events.length === 0) return;
     const text = events.map((e) => toJsonLine(e) + '\n').join('');
     const bytes = Buffer.from(text, 'utf8');
@@ -54,6 +70,7 @@ export class PartitionFile {
   }
 
   async close(): Promise<void> {
+    await this.exclusive;
     await this.handle.close();
   }
 
