@@ -29,6 +29,13 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     // Groups carry the topic prefix like the topics do: Kafka's assignor ignores what each member
     // subscribed to, so two deployments sharing a group name would steal each other's partitions.
     const group = `${this.config.RATCHET_KAFKA_TOPIC_PREFIX}${this.reactor.group}`;
+    const onError = (error: unknown, stored: { event: { id: string; type: string } } | null, attempt: number) => {
+      if (stored) this.logger.warn({ msg: 'handler attempt failed', id: stored.event.id, type: stored.event.type, attempt, error: String(error) });
+      else {
+        this.logger.error({ msg: 'subscription stopped by an error', group, error: String(error) });
+        this.subscription = null; // not ready any more: the orchestrator restarts the service
+      }
+    };
     this.subscription = await this.log.subscribe(group, async ({ event }) => {
       const timer = this.metrics.handleSeconds.startTimer({ type: event.name });
       try {
@@ -42,7 +49,7 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
       } finally {
         timer();
       }
-    });
+    }, { onError });
     await this.reactor.resume?.();
   }
 
