@@ -51,4 +51,26 @@ describe('LocalObjectStore when a writer is killed mid-write', () => {
     expect(await readdir(join(root, 'tmp'))).toEqual([]);
     expect(await readdir(join(root, 'blobs'))).toHaveLength(1);
   }, 30_000);
+
+  it('opening the folder while another writer is still writing leaves that write alone', async () => {
+    const store = await LocalObjectStore.open(root);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const writing = new Promise<void>((resolve) => (started = resolve));
+    async function* slowly(): AsyncGenerator<Buffer> {
+      yield Buffer.from('first half, ');
+      started();
+      await gate;
+      yield Buffer.from('second half');
+    }
+    const put = store.put('batch/train.jsonl', slowly());
+    await writing;
+
+    await LocalObjectStore.open(root); // what a second embedded service does at start-up
+    release();
+    await put;
+    expect((await store.get('batch/train.jsonl')).toString()).toBe('first half, second half');
+    expect(await readdir(join(root, 'tmp'))).toEqual([]);
+  });
 });

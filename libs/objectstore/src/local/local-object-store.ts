@@ -1,6 +1,8 @@
 // Embedded ObjectStore: a local folder. Content goes to a unique blob file first; the object
 // becomes visible only when its metadata file is renamed into place, so a writer killed mid-write
-// leaves no torn object behind (at most an orphan temp file, swept at the next open).
+// leaves no torn object behind (at most an orphan temp file or blob, swept at the next open).
+// Temp files and blobs carry their writer's pid, so opening the folder from another process (the
+// embedded services share one) sweeps only what dead writers left and never a write in progress.
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -39,7 +41,7 @@ export class LocalObjectStore implements ObjectStore {
 
   async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<ObjectInfo> {
     assertValidKey(key);
-    const blob = randomUUID();
+    const blob = writerFileName();
     const tmp = join(this.root, 'tmp', blob);
     const hash = createHash('sha256');
     let size = 0;
@@ -141,21 +143,41 @@ export class LocalObjectStore implements ObjectStore {
   private async writeMeta(meta: StoredMeta): Promise<void> {
     const target = this.metaPath(meta.key);
     await fs.mkdir(dirname(target), { recursive: true });
-    const tmp = join(this.root, 'tmp', `${randomUUID()}.json`);
+    const tmp = join(this.root, 'tmp', `${writerFileName()}.json`);
     await fs.writeFile(tmp, JSON.stringify(meta));
     await fsyncFile(tmp);
     await fs.rename(tmp, target);
   }
 
-  /** Removes temp files of writers that died, and blobs no metadata points at. */
+  /** Removes temp files of writers that died, and the blobs they left that no metadata points at. */
   private async sweepTemp(): Promise<void> {
-    for (const name of await fs.readdir(join(this.root, 'tmp'))) await fs.rm(join(this.root, 'tmp', name), { force: true });
-    const referenced = new Set((await this.list('')).map((info) => info.key));
-    const live = new Set<string>();
-    for (const key of referenced) live.add((await this.readMeta(key))!.blob);
-    for (const blob of await fs.readdir(join(this.root, 'blobs'))) {
-      if (!live.has(blob)) await fs.rm(join(this.root, 'blobs', blob), { force: true });
+    const tmpDir = join(this.root, 'tmp');
+    for (const name of await fs.readdir(tmpDir)) {
+      if (!writerIsAlive(name)) await fs.rm(join(tmpDir, name), { force: true });
     }
+    const live = new Set<string>();
+    for (const info of await this.list('')) {
+      const meta = await this.readMeta(info.key);
+      if (meta) live.add(meta.blob);
+    }
+    for (const blob of await fs.readdir(join(this.root, 'blobs'))) {
+      if (!live.has(blob) && !writerIsAlive(blob)) await fs.rm(join(this.root, 'blobs', blob), { force: true });
+    }
+  }
+}
+
+/** `<pid>.<uuid>`: unique, and tells a later sweep whether its writer may still be running. */
+const writerFileName = (): string => `${process.pid}.${randomUUID()}`;
+
+function writerIsAlive(fileName: string): boolean {
+  const pid = Number(/^(\d+)\./.exec(fileName)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0) return false; // written before pids were recorded: no writer left
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
   }
 }
 
