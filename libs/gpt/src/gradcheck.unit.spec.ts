@@ -42,7 +42,9 @@ describe.each(['tiny', 'tiny-llama'])('gradient check (%s)', (name) => {
       tf.dispose([orig, dir]);
       const numeric = (plus - minus) / (2 * eps); // directional derivative, = |g| if g is right
       const rel = Math.abs(numeric - norm) / Math.max(norm, 1e-3);
-      if (process.env.GRADCHECK_VERBOSE || rel > 0.05) report.push(`${pname}: analytic ${norm.toExponential(3)} numeric ${numeric.toExponential(3)}`);
+      // Written so that a zero, NaN or Inf gradient (rel NaN) is reported too, not passed over.
+      const ok = Number.isFinite(norm) && norm > 0 && rel <= 0.05;
+      if (process.env.GRADCHECK_VERBOSE || !ok) report.push(`${pname}: analytic ${norm.toExponential(3)} numeric ${numeric.toExponential(3)}`);
     }
     expect(report).toEqual([]);
 
