@@ -46,6 +46,7 @@ describe('training', () => {
     const results = Array.from({ length: 20 }, () => trainer.step(sampler.next()));
     expect(results[0]!.loss).toBeGreaterThan(5);
     expect(results[19]!.loss).toBeLessThan(results[0]!.loss - 1.5);
+    expect(results[19]!.bpb).toBeCloseTo(results[19]!.loss / Math.LN2, 6);
     expect(results.map((r) => r.step)).toEqual([...Array(20).keys()]);
     expect(results[0]!.lr).toBeCloseTo(5e-3);
     expect(results.every((r) => r.gradNorm > 0 && Number.isFinite(r.gradNorm))).toBe(true);

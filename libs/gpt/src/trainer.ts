@@ -6,6 +6,7 @@ import type { GPT } from './model';
 import { Rng, RngState } from './rng';
 import type { Batch } from './sampler';
 import { lrAt, LrSchedule } from './schedule';
+import { natsToBpb } from './tokenizer';
 
 export interface TrainerOptions extends AdamWOptions {
   schedule: LrSchedule;
@@ -34,6 +35,8 @@ export interface StepResult {
   step: number;
   /** Mean LM loss over the micro-batches, nats per token (without extra terms). */
   loss: number;
+  /** The same LM loss in bits per byte (byte-level tokens: one token is one byte). */
+  bpb: number;
   /** Mean extra loss over the micro-batches (0 when none). */
   extraLoss: number;
   /** Global gradient norm before clipping. */
@@ -120,7 +123,7 @@ export class Trainer {
     const [gradNorm, loss, extraLoss] = summary.dataSync();
     tf.dispose([summary, normT, ...lossParts, ...extraParts, ...grads.values()]);
     if (scaled !== grads) tf.dispose([...scaled.values()]);
-    const result: StepResult = { step: this.stepCount, loss: loss!, extraLoss: extraLoss!, gradNorm: gradNorm!, lr };
+    const result: StepResult = { step: this.stepCount, loss: loss!, bpb: natsToBpb(loss!), extraLoss: extraLoss!, gradNorm: gradNorm!, lr };
     this.stepCount += 1;
     return result;
   }

@@ -1,5 +1,6 @@
 // One human line per event for the demo's log.
 import { AnyEvent } from '@ratchet/contracts';
+import { natsToBpb } from '@ratchet/gpt';
 
 const fmt = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
 const short = (id: string | null): string => (id ? id.slice(0, 12) : 'none');
@@ -16,7 +17,7 @@ export function describeEvent(event: AnyEvent, name: (batchId: string) => string
     case 'IncrementStarted':
       return `increment started on ${name(event.data.batchId)}: ${short(event.data.checkpointId)} from ${short(event.data.parentId)}`;
     case 'CheckpointSaved':
-      return `checkpoint ${short(event.data.checkpointId)} saved: ${event.data.steps} steps, ${event.data.tokens} tokens, train loss ${fmt(event.data.trainLoss)}, ${(event.data.wallTimeMs / 1000).toFixed(1)} s on ${event.data.backend}`;
+      return `checkpoint ${short(event.data.checkpointId)} saved: ${event.data.steps} steps, ${event.data.tokens} tokens, train loss ${fmt(event.data.trainLoss)} nats/token (${fmt(event.data.trainLoss === null ? null : natsToBpb(event.data.trainLoss))} BPB), ${(event.data.wallTimeMs / 1000).toFixed(1)} s on ${event.data.backend}`;
     case 'TrainingFailed':
       return `training failed on ${name(event.data.batchId)} (${event.data.reason}): ${event.data.message}`;
     case 'RetentionScored':
