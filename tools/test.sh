@@ -13,12 +13,14 @@ RATCHET_TEST_TALLY=$(mktemp -t ratchet-tally.XXXXXX)
 needs_infra=0
 [[ $tiers == *int* || $tiers == *e2e* ]] && needs_infra=1
 if [[ $needs_infra == 1 && ${RATCHET_SKIP_INFRA:-0} != 1 ]]; then
+  # promtool checks the Prometheus configs and alert rules (int tier); it starts no server.
+  deploy/prometheus/install-promtool.sh || { echo "installing promtool failed"; echo "0 passed, 1 failed"; exit 1; }
+  [[ ${RATCHET_KEEP_INFRA:-0} == 1 ]] || trap 'deploy/local/down.sh >/dev/null 2>&1' EXIT
   deploy/local/up.sh >/dev/null || { echo "provisioning failed"; echo "0 passed, 1 failed"; exit 1; }
   set -a
   # shellcheck disable=SC1091
   source "${RATCHET_STATE:-/tmp/ratchet-infra}/env"
   set +a
-  [[ ${RATCHET_KEEP_INFRA:-0} == 1 ]] || trap 'deploy/local/down.sh >/dev/null 2>&1' EXIT
 fi
 
 npx turbo run build --output-logs=errors-only || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
@@ -27,7 +29,16 @@ rc=0
 for tier in $tiers; do
   echo "=== test:$tier ==="
   # Bounded: a hung test process must not hold CI past its limit.
-  timeout 40m npx turbo run "test:$tier" --concurrency=1 --continue --output-logs=full || rc=1
+  before=$(wc -l <"$RATCHET_TEST_TALLY")
+  if ! timeout 40m npx turbo run "test:$tier" --concurrency=1 --continue --output-logs=full; then
+    rc=1
+    # A jest run that crashed or was killed reports nothing: count the tier as a failure then, so
+    # the closing line never reads "0 failed" for a failed run.
+    if ! tail -n +"$((before + 1))" "$RATCHET_TEST_TALLY" | grep -q '"failed":[1-9]'; then
+      echo "test:$tier failed without a failing test reported (a crashed or timed-out test run, or a failed task)"
+      echo '{"cwd":"test:'"$tier"'","passed":0,"failed":1,"skipped":0}' >>"$RATCHET_TEST_TALLY"
+    fi
+  fi
 done
 
 node tools/tally.mjs "$RATCHET_TEST_TALLY" || rc=1
