@@ -31,6 +31,11 @@ maybe('docker-compose', () => {
     expect([...new Set(set.filter((k) => !known.has(k)))]).toEqual([]);
   });
 
+  it('runs the Kafka and S3 server versions that deploy/local installs', () => {
+    expect(str(service('kafka').image)).toBe(`apache/kafka:${local.get('RATCHET_KAFKA_VERSION')}`);
+    expect(str(service('s3').image)).toBe(`versity/versitygw:${local.get('RATCHET_VERSITYGW_VERSION')}`);
+  });
+
   it('publishes Kafka, S3 and PostgreSQL on the host ports of deploy/local', () => {
     expect(hostPorts('kafka')).toEqual([Number(local.get('RATCHET_KAFKA_PORT'))]);
     expect(hostPorts('s3')).toEqual([Number(local.get('RATCHET_S3_PORT'))]);
