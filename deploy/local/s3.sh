@@ -25,7 +25,7 @@ LOGFILE="$STATE/versitygw.log"
 install() {
   install_lock s3
   if [[ -x $BIN ]]; then log "versitygw $VGW_VERSION already built: $BIN"; return 0; fi
-  command -v go >/dev/null || die "go not found (apt-get install -y golang-go, or a Go >= 1.24 toolchain)"
+  command -v go >/dev/null || die "go not found: versitygw $VGW_VERSION needs Go >= 1.25 (Debian 12's golang-go is 1.19, too old; install a toolchain from go.dev)"
   mkdir -p "$BIN_DIR"
   log "building github.com/versity/versitygw/cmd/versitygw@$VGW_VERSION (takes a few minutes on 2 cores)"
   # module and build caches inside RATCHET_CACHE: a cold install is self-contained and repeatable
