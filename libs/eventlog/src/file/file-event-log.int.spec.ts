@@ -1,8 +1,9 @@
+import { fork } from 'node:child_process';
 import { mkdtemp, rm, appendFile, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toJsonLine } from '@ratchet/contracts';
-import { describeEventLogContract, sampleEvent } from '../testing';
+import { describeEventLogContract, sampleEvent, waitFor } from '../testing';
 import { FileEventLog } from './file-event-log';
 
 describeEventLogContract('local files', () => {
@@ -21,6 +22,39 @@ describe('FileEventLog crash recovery', () => {
   let dir: string;
   beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'ratchet-log-'))));
   afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('after a SIGKILL mid-append keeps every acknowledged event once, and the group resumes where it committed', async () => {
+    const child = fork(join(__dirname, '__fixtures__/kill-appender.ts'), [dir, 'crash-group'], {
+      execArgv: ['-r', join(__dirname, '../../../../tools/swc-register.js')],
+      stdio: 'ignore',
+    });
+    const appended: string[] = [];
+    const handled: string[] = [];
+    child.on('message', (m: { appended?: string; handled?: string }) => {
+      if (m.appended) appended.push(m.appended);
+      if (m.handled) handled.push(m.handled);
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await waitFor(() => appended.length >= 40 && handled.length >= 10, 30_000, 'the child to append and handle');
+    child.kill('SIGKILL');
+    await exited;
+
+    const log = await FileEventLog.open({ dir });
+    const ids = (await log.read()).map((s) => s.event.id);
+    expect(new Set(ids).size).toBe(ids.length); // nothing twice
+    expect(ids.slice(0, appended.length)).toEqual(appended); // every acknowledged append, in order
+    expect(ids.length - appended.length).toBeLessThanOrEqual(1); // at most the append in flight
+
+    // Handled before the kill: committed, except perhaps the one whose commit the kill cut off.
+    const lastHandled = Number(handled[handled.length - 1]!.split('-').pop());
+    const redelivered: string[] = [];
+    const sub = await log.subscribe('crash-group', async ({ event }) => void redelivered.push(event.id));
+    await waitFor(() => redelivered.length === ids.length - lastHandled - 1 || redelivered.length === ids.length - lastHandled, 15_000, 'redelivery');
+    await sub.stop();
+    expect([`crash-${lastHandled}`, `crash-${lastHandled + 1}`]).toContain(redelivered[0]);
+    expect(redelivered).toEqual(ids.slice(ids.indexOf(redelivered[0]!)));
+    await log.close();
+  }, 60_000);
 
   it('cuts a torn last line left by a crash mid-append and keeps every complete event', async () => {
     const log = await FileEventLog.open({ dir });
