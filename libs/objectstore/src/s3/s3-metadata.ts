@@ -40,6 +40,13 @@ export function putHeaders(sha256: string, contentType: string, metadata: Record
   return { ...metadata, [SHA256_META_KEY]: sha256, 'Content-Type': contentType };
 }
 
+/** The same as raw request headers (minio adds no prefix on its low-level multipart calls). */
+export function multipartHeaders(sha256: string, contentType: string, metadata: Record<string, string>): Record<string, string> {
+  const headers: Record<string, string> = { 'Content-Type': contentType };
+  for (const [key, value] of Object.entries({ ...metadata, [SHA256_META_KEY]: sha256 })) headers[`x-amz-meta-${key}`] = value;
+  return headers;
+}
+
 /** From minio's statObject metaData (x-amz-meta- stripped, headers mixed in). */
 export function infoFromStat(key: string, stat: { size: number; lastModified: Date; metaData: Record<string, unknown> }): ObjectInfo {
   const metadata: Record<string, string> = {};

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Client } from 'minio';
-import { readAll } from '../hashing';
+import { readAll, sha256Hex } from '../hashing';
 import { describeObjectStoreContract, patternBytes } from '../testing';
 import { ObjectStore } from '../port';
 import { s3OptionsFromEnv } from './s3-config';
@@ -89,6 +89,53 @@ describe('S3ObjectStore specifics', () => {
     const [info] = await store.list('ck/');
     expect(info).toMatchObject({ key: 'ck/meta', size: big.byteLength, contentType: 'application/x-test', metadata: { steps: '12' } });
     expect(await stagingObjects(store)).toEqual([]);
+  }, 60_000);
+
+  it('uploads a Buffer longer than one part in parts, straight to its key, and reads it back verified', async () => {
+    const partSize = 5 * 1024 * 1024; // the S3 minimum
+    const parted = await S3ObjectStore.open({ ...s3OptionsFromEnv(), bucket: store.bucket, partSizeBytes: partSize });
+    const big = patternBytes(2 * partSize + 123, 7);
+    const sha256 = sha256Hex(big);
+    const expected = { key: 'ck/big', size: big.byteLength, sha256, contentType: 'application/x-test', metadata: { steps: '3' } };
+    expect(await parted.put('ck/big', big, { expectedSha256: sha256, contentType: 'application/x-test', metadata: { steps: '3' } })).toMatchObject(expected);
+    // a multipart object's ETag ends in -<number of parts>
+    expect((await parted.client.statObject(parted.bucket, 'ck/big')).etag).toMatch(/-3$/);
+    expect(await parted.stat('ck/big')).toMatchObject(expected);
+    const back = await parted.get('ck/big');
+    expect(back.equals(big)).toBe(true);
+    expect(sha256Hex(back)).toBe(sha256);
+    expect(await stagingObjects(parted)).toEqual([]);
+
+    // a Uint8Array (what the checkpoint store passes) too; one of exactly one part stays a single PUT
+    const view = new Uint8Array(patternBytes(partSize + 1, 8));
+    await parted.put('ck/view', view);
+    expect((await parted.client.statObject(parted.bucket, 'ck/view')).etag).toMatch(/-2$/);
+    expect((await parted.get('ck/view')).equals(view)).toBe(true);
+    await parted.put('ck/one', patternBytes(partSize, 9));
+    expect((await parted.client.statObject(parted.bucket, 'ck/one')).etag).not.toContain('-');
+  }, 60_000);
+
+  it('does not resume an unfinished upload to the same key (it would carry that upload\'s sha256)', async () => {
+    const parted = await S3ObjectStore.open({ ...s3OptionsFromEnv(), bucket: store.bucket, partSizeBytes: 5 * 1024 * 1024 });
+    const stale = await parted.client.initiateNewMultipartUpload(parted.bucket, 'ck/again', { 'x-amz-meta-sha256': '0'.repeat(64) });
+    try {
+      const big = patternBytes(6 * 1024 * 1024, 6);
+      await parted.put('ck/again', big);
+      expect((await parted.get('ck/again')).equals(big)).toBe(true);
+    } finally {
+      await parted.client.abortMultipartUpload(parted.bucket, 'ck/again', stale).catch(() => undefined); // gone if it was resumed
+    }
+  }, 60_000);
+
+  it('refuses a Buffer longer than one part with the wrong expected sha256 before any upload', async () => {
+    const parted = await S3ObjectStore.open({ ...s3OptionsFromEnv(), bucket: store.bucket, partSizeBytes: 5 * 1024 * 1024 });
+    await expect(parted.put('ck/wrong', patternBytes(6 * 1024 * 1024, 4), { expectedSha256: '0'.repeat(64) })).rejects.toMatchObject({
+      name: 'ChecksumMismatchError',
+    });
+    expect(await parted.stat('ck/wrong')).toBeNull();
+    const unfinished: unknown[] = [];
+    for await (const upload of parted.client.listIncompleteUploads(parted.bucket, '', true)) unfinished.push(upload);
+    expect(unfinished).toEqual([]);
   }, 60_000);
 
   it('refuses metadata that S3 would not return unchanged', async () => {

@@ -2,14 +2,16 @@
 //
 // Every object carries the sha256 of its content in x-amz-meta-sha256, and the hash is always
 // known before the object becomes visible under its key ("hash before committing"):
-//   - bodies up to one part (bytes, strings, short streams) are hashed in memory first; a wrong
-//     expectedSha256 fails before any request;
+//   - bodies in memory (bytes, strings, streams up to one part) are hashed first; a wrong
+//     expectedSha256 fails before any request. Up to one part they go in a single PUT; longer ones
+//     in a multipart upload straight to the key, the sha256 in its metadata from the start (S3
+//     shows the object only once the upload is completed);
 //   - longer streams are uploaded (multipart, hashed in passing) to a staging key under "~staging/"
 //     ("~" cannot occur in a valid key), then copied server-side to the real key with the sha256
 //     in its metadata, and the staging object is removed. A crash leaves at most a staging object,
 //     swept at the next open once it is a day old. S3 caps a single copy at 5 GiB.
 // Reads verify the content against the sha256 that came with the same GET response.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { Client, CopyDestinationOptions, CopySourceOptions } from 'minio';
@@ -17,7 +19,15 @@ import { readAll, sha256Hex, verifyingStream } from '../hashing';
 import { ChecksumMismatchError, ObjectBody, ObjectInfo, ObjectNotFoundError, ObjectStore, PutOptions, assertValidKey } from '../port';
 import { splitBody } from './body-head';
 import { DEFAULT_PART_SIZE, S3ObjectStoreOptions } from './s3-config';
-import { DEFAULT_CONTENT_TYPE, assertValidMetadata, infoFromStat, isNotFound, putHeaders, sha256FromHeaders } from './s3-metadata';
+import {
+  DEFAULT_CONTENT_TYPE,
+  assertValidMetadata,
+  infoFromStat,
+  isNotFound,
+  multipartHeaders,
+  putHeaders,
+  sha256FromHeaders,
+} from './s3-metadata';
 import { hashingStream } from './hashing-stream';
 
 export const STAGING_PREFIX = '~staging/';
@@ -69,7 +79,8 @@ export class S3ObjectStore implements ObjectStore {
       sha256 = sha256Hex(split.bytes);
       size = split.bytes.byteLength;
       if (options.expectedSha256 && options.expectedSha256 !== sha256) throw new ChecksumMismatchError(key, options.expectedSha256, sha256);
-      await this.client.putObject(this.bucket, key, split.bytes, size, putHeaders(sha256, contentType, metadata));
+      if (size > this.partSize) await this.putMultipart(key, split.bytes, multipartHeaders(sha256, contentType, metadata));
+      else await this.client.putObject(this.bucket, key, split.bytes, size, putHeaders(sha256, contentType, metadata));
     } else {
       ({ sha256, size } = await this.putStaged(key, split.stream, contentType, metadata, options.expectedSha256));
     }
@@ -136,6 +147,32 @@ export class S3ObjectStore implements ObjectStore {
       return infoFromStat(key, await this.client.statObject(this.bucket, key));
     } catch (error) {
       if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * A hashed body in memory, in parts of partSize. Not through minio's putObject: above one part it
+   * resumes any unfinished upload to the same key, whose metadata (an older sha256) the object would
+   * then get, and it sends a Buffer as one part of any size (measured with minio 8.0.7).
+   */
+  private async putMultipart(key: string, bytes: Buffer, headers: Record<string, string>): Promise<void> {
+    const uploadId = await this.client.initiateNewMultipartUpload(this.bucket, key, headers);
+    try {
+      const parts: { part: number; etag: string }[] = [];
+      for (let offset = 0; offset < bytes.byteLength; offset += this.partSize) {
+        const chunk = bytes.subarray(offset, offset + this.partSize);
+        const part = parts.length + 1;
+        const contentMd5 = createHash('md5').update(chunk).digest('base64'); // checked by the server, also over TLS (unsigned payload)
+        const { etag } = await this.client.uploadPart(
+          { bucketName: this.bucket, objectName: key, uploadID: uploadId, partNumber: part, headers: { 'Content-MD5': contentMd5 } },
+          chunk,
+        );
+        parts.push({ part, etag });
+      }
+      await this.client.completeMultipartUpload(this.bucket, key, uploadId, parts);
+    } catch (error) {
+      await this.client.abortMultipartUpload(this.bucket, key, uploadId).catch(() => undefined);
       throw error;
     }
   }
