@@ -1,5 +1,5 @@
 // Checkpoints on a real local directory: atomic writes, verification, corruption and truncation.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
@@ -66,6 +66,20 @@ describe('checkpoint directories', () => {
     // The weights file is plain safetensors.
     const st = decodeSafetensors(readFileSync(path.join(target, 'model.safetensors')));
     expect(st.tensors.get('transformer.wte.weight')!.shape).toEqual([256, 16]);
+  });
+
+  it('puts the old version back after a crash between the two renames of a replace', async () => {
+    const { ckpt, state } = trainedCheckpoint();
+    const target = path.join(dir, 'ckpt');
+    await writeCheckpointDir(target, ckpt);
+    // What a writer killed after moving the old version aside leaves: no target, .old and .tmp beside it.
+    renameSync(target, `${target}.old-999-dead`);
+    mkdirSync(`${target}.tmp-999-dead`);
+    const loaded = loadCheckpoint(await readCheckpointDir(target));
+    expect(loaded.weights.get('lm_head.weight')!.data).toEqual(state.weights.get('lm_head.weight')!.data);
+    expect(readdirSync(dir).sort()).toEqual(['ckpt', 'ckpt.tmp-999-dead']);
+    await writeCheckpointDir(target, ckpt); // and a later write replaces it as usual
+    expect(readdirSync(dir).sort()).toEqual(['ckpt', 'ckpt.tmp-999-dead']);
   });
 
   it('refuses a corrupt file with a CheckpointError naming it', async () => {

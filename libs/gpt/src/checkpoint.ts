@@ -233,6 +233,7 @@ export async function writeCheckpointDir(dir: string, ckpt: CheckpointFiles): Pr
   const target = path.resolve(dir);
   const parent = path.dirname(target);
   await fs.mkdir(parent, { recursive: true });
+  await recoverInterruptedReplace(target);
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const tmp = `${target}.tmp-${suffix}`;
   await fs.mkdir(tmp);
@@ -264,8 +265,24 @@ export async function writeCheckpointDir(dir: string, ckpt: CheckpointFiles): Pr
   }
 }
 
+/**
+ * Replacing a directory takes two renames (target → .old, .tmp → target); a crash between them
+ * leaves no target. The write had not committed then, so the old version is put back.
+ */
+async function recoverInterruptedReplace(target: string): Promise<void> {
+  if (await fs.stat(target).then(() => true, () => false)) return;
+  const prefix = `${path.basename(target)}.old-`;
+  const names = await fs.readdir(path.dirname(target)).catch(() => [] as string[]);
+  const olds = names.filter((n) => n.startsWith(prefix)).map((n) => path.join(path.dirname(target), n));
+  if (olds.length === 0) return;
+  const times = await Promise.all(olds.map(async (o) => (await fs.stat(o)).mtimeMs));
+  const newest = olds[times.indexOf(Math.max(...times))]!;
+  await fs.rename(newest, target);
+}
+
 /** Reads a checkpoint directory and verifies every checksum. */
 export async function readCheckpointDir(dir: string): Promise<CheckpointFiles> {
+  await recoverInterruptedReplace(path.resolve(dir));
   let manifestBytes: Uint8Array;
   try {
     manifestBytes = await fs.readFile(path.join(dir, MANIFEST_FILE));
