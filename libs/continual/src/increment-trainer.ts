@@ -31,7 +31,8 @@ import { distillationLoss } from './distillation';
 import { disposeTensors, estimateFisher, ewcFromExtraTensors, ewcPenalty, ewcToExtraTensors, l2AnchorPenalty, toTensors, updateEwcState, type EwcState } from './ewc';
 import { hash32, SeededRandom } from './random';
 import { ReplayReservoir, type ReservoirState } from './replay-reservoir';
-import { type StrategyConfig, strategyProblems } from './strategy-config';
+import { InvalidSettingsError } from './settings-error';
+import { type StrategyConfig, strategyRangeProblems } from './strategy-config';
 import { DEFAULT_TRAINING, stepsForBudget, type TrainingConfig } from './training-config';
 
 /** The continual part of a checkpoint's extra JSON blob (kept under the `continual` key). */
@@ -150,8 +151,8 @@ async function train(
   replayTokens: ReadonlyMap<string, Uint8Array>,
 ): Promise<IncrementResult> {
   const { strategy, batch, onProgress } = input;
-  const problems = strategyProblems(strategy);
-  if (problems.length > 0) throw new Error(`invalid strategy: ${problems.join('; ')}`);
+  const problems = strategyRangeProblems(strategy);
+  if (problems.length > 0) throw new InvalidSettingsError('strategy', problems);
   const started = Date.now();
   const T = training.seqLen ?? model.config.block_size;
   const B = training.batchSize;
@@ -192,7 +193,8 @@ async function train(
   const parentEwc = parent && parentExtra ? ewcFromExtraTensors(parent.extraTensors ?? new Map(), parentExtra.ewcIncrements) : undefined;
   const ewcT = strategy.ewc.enabled && parentEwc ? { fisher: toTensors(parentEwc.fisher), anchor: toTensors(parentEwc.anchor) } : undefined;
   const l2T = strategy.l2Anchor.enabled && parent ? toTensors(parent.weights) : undefined;
-  const teacher = strategy.distill.enabled && parent ? modelFromState(parent, { trainable: false }) : undefined;
+  // Distillation acts on replayed text only, so without replay rows there is no teacher at all.
+  const teacher = strategy.distill.enabled && parent && replayOn ? modelFromState(parent, { trainable: false }) : undefined;
 
   const rng = new SeededRandom(progress?.rng ?? hash32('increment', training.seed, batch.id, startStep));
   const losses: number[] = [...(progress?.losses ?? [])];
@@ -205,8 +207,9 @@ async function train(
       const nReplay = Math.floor((s + 1) * B * ratio) - Math.floor(s * B * ratio);
       const data = mixBatch(batch.tokens, nReplay, B, T, rng, reservoir, replayTokens);
       replayRows += nReplay;
-      const teacherLogits = teacher ? teacherLogitsFor(teacher, data, nReplay > 0 ? nReplay : B) : undefined;
-      const extraLoss = penaltyHook(model, strategy, ewcT, l2T, teacherLogits, nReplay > 0 ? nReplay : B, T);
+      // The replayed rows come first; a step without any has no distillation term (no teacher pass).
+      const teacherLogits = teacher && nReplay > 0 ? teacherLogitsFor(teacher, data, nReplay) : undefined;
+      const extraLoss = penaltyHook(model, strategy, ewcT, l2T, teacherLogits, nReplay, T);
       const r = trainer.step(data, extraLoss ? { extraLoss } : {});
       teacherLogits?.dispose();
       tokens += B * T;

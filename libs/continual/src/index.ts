@@ -14,3 +14,5 @@ export * from './training-config';
 export * from './increment-trainer';
 export * from './score-sets';
 export * from './increment-task';
+export * from './settings-error';
+export * from './lineage-settings';

@@ -9,8 +9,10 @@
  *    the benchmark ran with on the micro preset (0.86M parameters): there a drift of ~0.01 per weight
  *    costs λ/2 · 1e-4 = 0.5 nats, the size of the forgetting it has to hold back.
  *  - L2-SP (Li et al. 2018): α/2 · mean((θ − θ_champion)²), a cheap baseline.
- *  - Distillation (Hinton et al. 2015) from the champion on replayed text: T² · KL(p_T^champion ‖ p_T^student).
+ *  - Distillation (Hinton et al. 2015) from the champion on replayed text: T² · KL(p_T^champion ‖ p_T^student),
+ *    on each step's replayed rows only (a step without any has no distillation term), so it needs replay.
  */
+import { InvalidSettingsError, SettingProblem } from './settings-error';
 
 export interface ReplayConfig {
   readonly enabled: boolean;
@@ -80,7 +82,7 @@ export function withStrategy(
 
 /**
  * Parses a combination such as `replay+ewc` (names from StrategyName joined by `+`) into a config
- * with those parts switched on; `naive` switches nothing on.
+ * with those parts switched on; `naive` switches nothing on. An unknown name is an InvalidSettingsError.
  */
 export function parseStrategy(spec: string, base: StrategyConfig = DEFAULT_STRATEGY): StrategyConfig {
   let out = withStrategy(base, {
@@ -108,7 +110,8 @@ export function parseStrategy(spec: string, base: StrategyConfig = DEFAULT_STRAT
         break;
       default: {
         const unknown: never = name;
-        throw new Error(`unknown strategy "${String(unknown)}" in "${spec}"; use naive, replay, ewc, l2, distill joined by +`);
+        const reason = `unknown strategy "${String(unknown)}" in "${spec}"; use naive, replay, ewc, l2, distill joined by +`;
+        throw new InvalidSettingsError('strategy', [{ field: 'spec', reason }]);
       }
     }
   }
@@ -117,14 +120,25 @@ export function parseStrategy(spec: string, base: StrategyConfig = DEFAULT_STRAT
 
 /** Checks ranges; returns the list of problems (empty when valid). */
 export function strategyProblems(s: StrategyConfig): string[] {
-  const p: string[] = [];
-  if (!(s.replay.ratio >= 0 && s.replay.ratio < 1)) p.push(`replay.ratio must be in [0, 1), got ${s.replay.ratio}`);
-  if (!(Number.isInteger(s.replay.capacity) && s.replay.capacity > 0)) p.push('replay.capacity must be a positive integer');
-  if (!(s.ewc.lambda >= 0)) p.push('ewc.lambda must be ≥ 0');
-  if (!(s.ewc.gamma >= 0 && s.ewc.gamma <= 1)) p.push('ewc.gamma must be in [0, 1]');
-  if (!(Number.isInteger(s.ewc.fisherSamples) && s.ewc.fisherSamples > 0)) p.push('ewc.fisherSamples must be a positive integer');
-  if (!(s.l2Anchor.alpha >= 0)) p.push('l2Anchor.alpha must be ≥ 0');
-  if (!(s.distill.weight >= 0)) p.push('distill.weight must be ≥ 0');
-  if (!(s.distill.temperature > 0)) p.push('distill.temperature must be > 0');
+  return strategyRangeProblems(s).map((p) => `${p.field} ${p.reason}`);
+}
+
+/** strategyProblems with the field and the reason apart. */
+export function strategyRangeProblems(s: StrategyConfig): SettingProblem[] {
+  const p: SettingProblem[] = [];
+  const check = (ok: boolean, field: string, reason: string) => {
+    if (!ok) p.push({ field, reason });
+  };
+  check(s.replay.ratio >= 0 && s.replay.ratio < 1, 'replay.ratio', `must be in [0, 1), got ${s.replay.ratio}`);
+  check(Number.isInteger(s.replay.capacity) && s.replay.capacity > 0, 'replay.capacity', 'must be a positive integer');
+  check(Number.isInteger(s.replay.floorPerBatch) && s.replay.floorPerBatch >= 0, 'replay.floorPerBatch', 'must be an integer ≥ 0');
+  check(s.ewc.lambda >= 0, 'ewc.lambda', 'must be ≥ 0');
+  check(s.ewc.gamma >= 0 && s.ewc.gamma <= 1, 'ewc.gamma', 'must be in [0, 1]');
+  check(Number.isInteger(s.ewc.fisherSamples) && s.ewc.fisherSamples > 0, 'ewc.fisherSamples', 'must be a positive integer');
+  check(s.l2Anchor.alpha >= 0, 'l2Anchor.alpha', 'must be ≥ 0');
+  check(s.distill.weight >= 0, 'distill.weight', 'must be ≥ 0');
+  check(s.distill.temperature > 0, 'distill.temperature', 'must be > 0');
+  // Distillation acts on the replayed rows only: without replay it would never do anything.
+  check(!s.distill.enabled || (s.replay.enabled && s.replay.ratio > 0), 'distill.enabled', 'needs replay (enabled, ratio > 0): it distils on replayed text only');
   return p;
 }

@@ -19,4 +19,10 @@ describe('strategy config', () => {
     expect(strategyProblems(DEFAULT_STRATEGY)).toEqual([]);
     expect(strategyProblems(withStrategy(DEFAULT_STRATEGY, { replay: { ratio: 1 }, ewc: { gamma: 2 } }))).toHaveLength(2);
   });
+
+  it('refuses distillation without replay: it distils on replayed text only', () => {
+    expect(strategyProblems(parseStrategy('distill'))).toEqual([expect.stringMatching(/^distill\.enabled needs replay/)]);
+    expect(strategyProblems(withStrategy(parseStrategy('replay+distill'), { replay: { ratio: 0 } }))).toHaveLength(1);
+    expect(strategyProblems(parseStrategy('replay+distill'))).toEqual([]);
+  });
 });

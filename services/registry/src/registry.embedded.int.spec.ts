@@ -47,8 +47,14 @@ describe('registry on the embedded runtime', () => {
         { field: 'preset', reason: expect.stringContaining('unknown GPT preset "nope"') },
       ]),
     );
-    await http().put('/lineages/sotu/config').send({ preset: 'tiny', policy: { retentionTolerance: 0.05 } }).expect(202);
+    // a strategy the trainer would refuse is refused here, with the trainer's own parser
+    const typo = await http().put('/lineages/sotu/config').send({ preset: 'tiny', strategy: { spec: 'replay+ewx' } }).expect(400);
+    expect(typo.body.problems).toEqual([{ field: 'strategy.spec', reason: expect.stringContaining('unknown strategy "ewx"') }]);
+    expect(typo.body.message).toMatch(/^strategy\.spec: unknown strategy "ewx"/);
+    const strategy = { spec: 'replay+ewc', replay: { ratio: 0.25 } };
+    await http().put('/lineages/sotu/config').send({ preset: 'tiny', strategy, training: { batchSize: 4 }, policy: { retentionTolerance: 0.05 } }).expect(202);
     await waitFor(async () => (await http().get('/lineages/sotu')).body.config?.policy?.retentionTolerance === 0.05, 10_000, 'the config');
+    expect((await http().get('/lineages/sotu')).body.config).toMatchObject({ strategy, training: { batchSize: 4 } });
 
     // first model: the registry decides against the untrained scores
     await appendAll(r, [e.arrived('b1'), e.started('b1', 'c1', null), e.saved('b1', 'c1', null, 'checkpoints/sotu/c1', manifest), e.scored('c1', 'b1', null, [['b1', 3, null, 8]])]);

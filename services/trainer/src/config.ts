@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { serviceEnv } from '@ratchet/service-kit';
+import { strategyFromSettings } from '@ratchet/continual';
+import { configFromName } from '@ratchet/gpt';
+import { parsedBy, serviceEnv } from '@ratchet/service-kit';
 
 export const TrainerEnv = serviceEnv(8082, {
-  /** Model preset of a lineage that has no LineageConfigured event. */
-  RATCHET_DEFAULT_PRESET: z.string().default('micro'),
-  /** Strategy combination of such a lineage, e.g. `replay+ewc` (see @ratchet/continual parseStrategy). */
-  RATCHET_DEFAULT_STRATEGY: z.string().default('replay+ewc'),
+  /** Model preset of a lineage that has no LineageConfigured event (see @ratchet/gpt PRESETS). */
+  RATCHET_DEFAULT_PRESET: parsedBy((name) => configFromName(name)).default('micro'),
+  /** Strategy combination of such a lineage, e.g. `replay+ewc` (see @ratchet/continual parseStrategy), with its default weights. */
+  RATCHET_DEFAULT_STRATEGY: parsedBy((spec) => strategyFromSettings({}, spec)).default('replay+ewc'),
   /** Optional cap of optimiser steps per increment (demo and tests); 0 = the lineage's budget decides. */
   RATCHET_MAX_STEPS: z.coerce.number().int().min(0).default(0),
   /** Optimiser steps between in-increment checkpoints, from which a crashed trainer resumes (0: none). */

@@ -1,7 +1,7 @@
 // What a lineage trains with: its LineageConfigured settings over the service's defaults.
 import { createHash } from 'node:crypto';
 import { LineageConfigured } from '@ratchet/contracts';
-import { DEFAULT_TRAINING, StrategyConfig, TrainingConfig, parseStrategy, strategyProblems, withStrategy } from '@ratchet/continual';
+import { DEFAULT_TRAINING, StrategyConfig, TrainingConfig, strategyFromSettings, trainingFromSettings } from '@ratchet/continual';
 import { GPTConfig, configFromName } from '@ratchet/gpt';
 
 export interface LineageSettings {
@@ -16,15 +16,12 @@ export interface SettingDefaults {
   maxSteps: number;
 }
 
-/** Throws an Error naming the bad setting: the trainer reports it as TrainingFailed(invalid-data). */
+/** Throws a ConfigError or InvalidSettingsError naming the bad setting: the trainer reports it as TrainingFailed(invalid-data). */
 export function resolveSettings(configured: LineageConfigured | null, defaults: SettingDefaults): LineageSettings {
   const preset = configured?.preset ?? defaults.preset;
   const model = configFromName(preset, (configured?.modelOverrides ?? {}) as Partial<GPTConfig>);
-  const { spec, ...overrides } = (configured?.strategy ?? {}) as { spec?: string } & Parameters<typeof withStrategy>[1];
-  const strategy = withStrategy(parseStrategy(spec ?? defaults.strategy), overrides);
-  const problems = strategyProblems(strategy);
-  if (problems.length > 0) throw new Error(`invalid strategy: ${problems.join('; ')}`);
-  const training = { ...(configured?.training ?? {}) } as Partial<TrainingConfig>;
+  const strategy = strategyFromSettings(configured?.strategy ?? {}, defaults.strategy);
+  const training = { ...trainingFromSettings(configured?.training ?? {}, { blockSize: model.block_size }) };
   if (defaults.maxSteps === 0) return { model, strategy, training };
   const batchSize = training.batchSize ?? DEFAULT_TRAINING.batchSize;
   const seqLen = training.seqLen ?? model.block_size;

@@ -1,5 +1,6 @@
 // Request bodies of the HTTP API, validated by zod.
-import { configFromName } from '@ratchet/gpt';
+import { InvalidSettingsError, strategyFromSettings, trainingFromSettings } from '@ratchet/continual';
+import { GPTConfig, configFromName } from '@ratchet/gpt';
 import { z } from 'zod';
 import { PolicyOverrides } from '../promotion/lineage-policy';
 
@@ -22,11 +23,26 @@ export const ConfigureLineageBody = z
   .strict()
   .superRefine((body, ctx) => {
     // The model must be buildable: a known preset, and overrides that give a valid config.
+    let model: GPTConfig | undefined;
     try {
-      configFromName(body.preset, body.modelOverrides as never);
+      model = configFromName(body.preset, body.modelOverrides as never);
     } catch (e) {
       const field = /unknown GPT preset/.test((e as Error).message) ? 'preset' : 'modelOverrides';
       ctx.addIssue({ code: 'custom', path: [field], message: (e as Error).message });
+    }
+    // Strategy and training as the trainer resolves them (the same parsers), so it never gets one it refuses.
+    // Without a spec the trainer uses its own default combination; here the parts' settings are checked as given.
+    const settings = [
+      () => strategyFromSettings(body.strategy, 'naive'),
+      () => trainingFromSettings(body.training, model ? { blockSize: model.block_size } : {}),
+    ];
+    for (const resolve of settings) {
+      try {
+        resolve();
+      } catch (e) {
+        if (!(e instanceof InvalidSettingsError)) throw e;
+        for (const p of e.problems) ctx.addIssue({ code: 'custom', path: [e.setting, ...p.field.split('.')], message: p.reason });
+      }
     }
   });
 export type ConfigureLineageBody = z.infer<typeof ConfigureLineageBody>;
