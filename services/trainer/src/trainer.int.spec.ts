@@ -7,7 +7,7 @@ import { checkpointPrefix, getCheckpoint } from '@ratchet/artifacts';
 import { FileEventLog } from '@ratchet/eventlog';
 import { waitFor } from '@ratchet/eventlog/testing';
 import { loadCheckpoint } from '@ratchet/gpt';
-import { LocalObjectStore } from '@ratchet/objectstore';
+import { LocalObjectStore, ObjectStore } from '@ratchet/objectstore';
 import { loadConfig, startService } from '@ratchet/service-kit';
 import { AppModule, TrainerEnv } from '.';
 import { LINEAGE, event, prose, storedBatch } from './__fixtures__/lineage-fixture';
@@ -18,8 +18,26 @@ describe('trainer service on the embedded runtime', () => {
   let store: LocalObjectStore;
   let app: INestApplication | null = null;
 
-  const start = async () => {
+  /** A store whose reads of train splits fail while `failReads` > 0 (an S3 outage, say). */
+  let failReads = 0;
+  const flaky = (): ObjectStore =>
+    new Proxy(store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop !== 'get' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+        return async (key: string) => {
+          if (key.includes('train') && failReads > 0) {
+            failReads -= 1;
+            throw new Error(`connect ECONNREFUSED (reading ${key})`);
+          }
+          return (value as ObjectStore['get']).call(target, key);
+        };
+      },
+    });
+
+  const start = async (extra: Record<string, string> = {}) => {
     const config = loadConfig(TrainerEnv, {
+      ...extra,
       RATCHET_DATA_DIR: dir,
       RATCHET_HTTP_PORT: '0',
       RATCHET_LOG_LEVEL: 'warn',
@@ -28,7 +46,7 @@ describe('trainer service on the embedded runtime', () => {
       RATCHET_MAX_STEPS: '4',
       RATCHET_TF_BACKEND: 'cpu',
     });
-    app = await startService(AppModule.register(config, { eventLog: log, objectStore: store }), { name: 'trainer', config, embedded: true });
+    app = await startService(AppModule.register(config, { eventLog: log, objectStore: flaky() }), { name: 'trainer', config, embedded: true });
   };
   const stop = async () => {
     await app?.close();
@@ -40,6 +58,7 @@ describe('trainer service on the embedded runtime', () => {
     dir = await mkdtemp(join(tmpdir(), 'ratchet-trainer-'));
     log = await FileEventLog.open({ dir: join(dir, 'log') });
     store = await LocalObjectStore.open(join(dir, 'objects'));
+    failReads = 0;
   });
   afterEach(async () => {
     await stop();
@@ -105,5 +124,26 @@ describe('trainer service on the embedded runtime', () => {
     expect(failed?.name === 'TrainingFailed' && failed.data).toMatchObject({ batchId: 'tiny', reason: 'invalid-data', retryable: false });
     const saved = await waitFor(async () => (await events('CheckpointSaved'))[0], 60_000, 'the next batch trained');
     expect(saved?.name === 'CheckpointSaved' && saved.data.batchId).toBe('b2');
+  }, 120_000);
+
+  it('tries an increment again after a retryable failure, and reports TrainingFailed only when the attempts are spent', async () => {
+    failReads = 1; // one failed read: the second attempt trains
+    await log.append([await storedBatch(store, 'b1', prose('epsilon'))]);
+    await start({ RATCHET_TRAIN_MAX_ATTEMPTS: '2', RATCHET_TRAIN_RETRY_BACKOFF_MS: '10' });
+    const saved = await waitFor(async () => (await events('CheckpointSaved'))[0], 60_000, 'the checkpoint of the second attempt');
+    expect(saved?.name === 'CheckpointSaved' && saved.data.batchId).toBe('b1');
+    expect(await events('TrainingFailed')).toEqual([]);
+    expect(await events('IncrementStarted')).toHaveLength(1);
+    expect(failReads).toBe(0);
+    await stop();
+
+    failReads = 1000; // an outage that outlasts the attempts
+    await log.append([event('ModelPromoted', { checkpointId: saved!.name === 'CheckpointSaved' ? saved.data.checkpointId : '', previousId: null, policy: {}, rules: [] }, 'promoted-b1')]);
+    await log.append([await storedBatch(store, 'b2', prose('zeta'))]);
+    await start({ RATCHET_TRAIN_MAX_ATTEMPTS: '2', RATCHET_TRAIN_RETRY_BACKOFF_MS: '10' });
+    const failed = await waitFor(async () => (await events('TrainingFailed'))[0], 60_000, 'a failure');
+    expect(failed?.name === 'TrainingFailed' && failed.data).toMatchObject({ batchId: 'b2', reason: 'error', retryable: true });
+    expect(failed?.name === 'TrainingFailed' && failed.data.message).toMatch(/ECONNREFUSED.*\(after 2 attempts\)$/);
+    expect(await events('TrainingFailed')).toHaveLength(1);
   }, 120_000);
 });

@@ -22,6 +22,10 @@ export interface TrainingProgress extends IncrementProgress {
   checkpointId: string;
 }
 
+type EventChain = { subject: string; correlationid: string; causationid: string };
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 interface TrainingRecord {
   steps: number;
   tokens: number;
@@ -82,34 +86,54 @@ export class TrainerService {
     } while (this.rescan);
   }
 
+  /** One increment, attempted again after a retryable failure; TrainingFailed once the attempts are spent. */
   private async train(state: LineageState, batch: BatchState): Promise<void> {
     const lineage = state.lineage;
     const chain = { subject: lineage, correlationid: batch.batchId, causationid: batch.eventId };
-    let checkpointId = batch.checkpointId ?? `unplanned-${batch.batchId}`;
-    try {
-      const settings = resolveSettings(state.config, {
-        preset: this.config.RATCHET_DEFAULT_PRESET,
-        strategy: this.config.RATCHET_DEFAULT_STRATEGY,
-        maxSteps: this.config.RATCHET_MAX_STEPS,
-      });
-      checkpointId = batch.checkpointId ?? checkpointIdOf(lineage, state.champion, batch.batchId, settings);
-      if (batch.status === 'pending') {
-        await this.emit('IncrementStarted', { batchId: batch.batchId, checkpointId, parentId: state.champion, strategy: { ...settings.strategy }, lrSchedule: { ...settings.training, kind: state.champion ? 'rewarm' : 'cosine' } }, chain, `increment-started:${checkpointId}`);
+    const planned = { checkpointId: batch.checkpointId ?? `unplanned-${batch.batchId}` };
+    const maxAttempts = this.config.RATCHET_TRAIN_MAX_ATTEMPTS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.trainOnce(state, batch, chain, planned);
+        return;
+      } catch (error) {
+        const failure = classifyFailure(error);
+        if (failure.retryable && attempt < maxAttempts) {
+          this.logger.warn({ msg: 'increment failed; retrying', lineage, batchId: batch.batchId, attempt, maxAttempts, message: failure.message });
+          await delay(this.config.RATCHET_TRAIN_RETRY_BACKOFF_MS * 2 ** (attempt - 1));
+          state = this.projection.get(lineage);
+          batch = state.batches.find((b) => b.batchId === batch.batchId) ?? batch;
+          continue;
+        }
+        const message = failure.retryable ? `${failure.message} (after ${attempt} attempts)` : failure.message;
+        this.logger.error({ msg: 'increment failed', lineage, batchId: batch.batchId, ...failure, attempts: attempt });
+        this.increments.inc({ lineage, outcome: failure.reason });
+        await this.emit('TrainingFailed', { batchId: batch.batchId, parentId: state.champion, ...failure, message }, chain, `training-failed:${planned.checkpointId}`);
+        return;
       }
-      const prefix = checkpointPrefix(lineage, checkpointId);
-      const record = (await hasCheckpoint(this.store, prefix)) ? await this.readRecord(prefix) : await this.runAndStore(state, batch, checkpointId, settings, prefix);
-      const stored = await this.store.stat(`${prefix}/manifest.json`);
-      const manifestSha256 = stored!.sha256;
-      verifyCheckpoint(await getCheckpoint(this.store, prefix, manifestSha256));
-      const { resumedAtStep: _resumed, ...metrics } = record;
-      await this.emit('CheckpointSaved', { checkpointId, parentId: state.champion, batchId: batch.batchId, objectKey: prefix, manifestSha256, ...metrics }, chain, `checkpoint-saved:${checkpointId}`);
-      this.increments.inc({ lineage, outcome: 'saved' });
-    } catch (error) {
-      const failure = classifyFailure(error);
-      this.logger.error({ msg: 'increment failed', lineage, batchId: batch.batchId, ...failure });
-      this.increments.inc({ lineage, outcome: failure.reason });
-      await this.emit('TrainingFailed', { batchId: batch.batchId, parentId: state.champion, ...failure }, chain, `training-failed:${checkpointId}`);
     }
+  }
+
+  private async trainOnce(state: LineageState, batch: BatchState, chain: EventChain, planned: { checkpointId: string }): Promise<void> {
+    const lineage = state.lineage;
+    const settings = resolveSettings(state.config, {
+      preset: this.config.RATCHET_DEFAULT_PRESET,
+      strategy: this.config.RATCHET_DEFAULT_STRATEGY,
+      maxSteps: this.config.RATCHET_MAX_STEPS,
+    });
+    const checkpointId = batch.checkpointId ?? checkpointIdOf(lineage, state.champion, batch.batchId, settings);
+    planned.checkpointId = checkpointId;
+    if (batch.status === 'pending') {
+      await this.emit('IncrementStarted', { batchId: batch.batchId, checkpointId, parentId: state.champion, strategy: { ...settings.strategy }, lrSchedule: { ...settings.training, kind: state.champion ? 'rewarm' : 'cosine' } }, chain, `increment-started:${checkpointId}`);
+    }
+    const prefix = checkpointPrefix(lineage, checkpointId);
+    const record = (await hasCheckpoint(this.store, prefix)) ? await this.readRecord(prefix) : await this.runAndStore(state, batch, checkpointId, settings, prefix);
+    const stored = await this.store.stat(`${prefix}/manifest.json`);
+    const manifestSha256 = stored!.sha256;
+    verifyCheckpoint(await getCheckpoint(this.store, prefix, manifestSha256));
+    const { resumedAtStep: _resumed, ...metrics } = record;
+    await this.emit('CheckpointSaved', { checkpointId, parentId: state.champion, batchId: batch.batchId, objectKey: prefix, manifestSha256, ...metrics }, chain, `checkpoint-saved:${checkpointId}`);
+    this.increments.inc({ lineage, outcome: 'saved' });
   }
 
   private async runAndStore(state: LineageState, batch: BatchState, checkpointId: string, settings: ReturnType<typeof resolveSettings>, prefix: string): Promise<TrainingRecord> {
@@ -149,7 +173,7 @@ export class TrainerService {
     return JSON.parse((await this.store.get(`${prefix}.training.json`)).toString('utf8')) as TrainingRecord;
   }
 
-  private async emit<N extends EventName>(name: N, data: EventDataOf<N>, chain: { subject: string; correlationid: string; causationid: string }, id: string): Promise<void> {
+  private async emit<N extends EventName>(name: N, data: EventDataOf<N>, chain: EventChain, id: string): Promise<void> {
     const event = createEvent(name, data, { source: this.publisher.source, ...chain, id }) as AnyEvent;
     await this.publisher.publish(event);
     this.projection.apply(event); // so the next scan sees it without waiting for the consumer
