@@ -97,12 +97,28 @@ export const RetentionScored = z.object({
   forgetting: finiteOrNaN.nullable(),
 });
 
+/**
+ * The evaluator gave up on a checkpoint: every attempt to score it failed (a missing or corrupt
+ * held-out object, a checkpoint that fails its checksum, ...). The registry rejects the candidate,
+ * so the batch settles and the lineage moves on.
+ */
+export const ScoringFailed = z.object({
+  checkpointId: id,
+  batchId: id,
+  /** The champion the candidate was to be compared with; null for a lineage's first model. */
+  baselineId: id.nullable(),
+  message: z.string(),
+  attempts: z.number().int().positive(),
+});
+
 export const RuleOutcome = z.object({
   rule: z.string(),
   passed: z.boolean(),
   value: finiteOrNaN.nullable(),
   threshold: finiteOrNaN.nullable(),
   evalSet: z.string().optional(),
+  /** Why the rule failed, when numbers do not say it (e.g. the error that kept a candidate from being scored). */
+  message: z.string().optional(),
 });
 
 export const ModelPromoted = z.object({

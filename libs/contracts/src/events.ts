@@ -11,6 +11,7 @@ export const EVENT_SCHEMAS = {
   CheckpointSaved: { 1: data.CheckpointSaved },
   TrainingFailed: { 1: data.TrainingFailed },
   RetentionScored: { 1: data.RetentionScored },
+  ScoringFailed: { 1: data.ScoringFailed },
   ModelPromoted: { 1: data.ModelPromoted },
   PromotionRejected: { 1: data.PromotionRejected },
   ChampionRolledBack: { 1: data.ChampionRolledBack },
@@ -45,7 +46,7 @@ export type EventOf<N extends EventName> = Extract<AnyEvent, { name: N }>;
 /** Streams: which service produces which events (DESIGN.md "Services"). */
 export type IngestEvent = EventOf<'DataBatchArrived' | 'BatchRejected'>;
 export type TrainingEvent = EventOf<'IncrementStarted' | 'CheckpointSaved' | 'TrainingFailed'>;
-export type EvaluationEvent = EventOf<'RetentionScored'>;
+export type EvaluationEvent = EventOf<'RetentionScored' | 'ScoringFailed'>;
 export type RegistryEvent = EventOf<
   'LineageConfigured' | 'ModelPromoted' | 'PromotionRejected' | 'ChampionRolledBack'
 >;
@@ -57,6 +58,7 @@ export type IncrementStarted = EventDataOf<'IncrementStarted'>;
 export type CheckpointSaved = EventDataOf<'CheckpointSaved'>;
 export type TrainingFailed = EventDataOf<'TrainingFailed'>;
 export type RetentionScored = EventDataOf<'RetentionScored'>;
+export type ScoringFailed = EventDataOf<'ScoringFailed'>;
 export type ModelPromoted = EventDataOf<'ModelPromoted'>;
 export type PromotionRejected = EventDataOf<'PromotionRejected'>;
 export type ChampionRolledBack = EventDataOf<'ChampionRolledBack'>;

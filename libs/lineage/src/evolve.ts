@@ -38,7 +38,7 @@ export function evolve(state: LineageState, event: AnyEvent): LineageState {
         parentId: saved.parentId,
       }));
       if (next.checkpoints[saved.checkpointId]) return next;
-      const checkpoint = { checkpointId: saved.checkpointId, parentId: saved.parentId, batchId: saved.batchId, saved, savedAt: event.time, scores: null, decision: null };
+      const checkpoint = { checkpointId: saved.checkpointId, parentId: saved.parentId, batchId: saved.batchId, saved, savedAt: event.time, scores: null, scoringFailure: null, decision: null };
       return { ...next, checkpoints: { ...next.checkpoints, [saved.checkpointId]: checkpoint } };
     }
     case 'TrainingFailed':
@@ -53,6 +53,14 @@ export function evolve(state: LineageState, event: AnyEvent): LineageState {
       if (!checkpoint) return state;
       const next = updateBatch(state, checkpoint.batchId, (b) => ({ ...b, status: advance(b.status, 'deciding') }));
       return { ...next, checkpoints: { ...next.checkpoints, [scores.checkpointId]: { ...checkpoint, scores } } };
+    }
+    case 'ScoringFailed': {
+      const { checkpointId, message, attempts } = event.data;
+      const checkpoint = state.checkpoints[checkpointId];
+      if (!checkpoint || checkpoint.scoringFailure) return state; // the first failure stands (a re-delivery changes nothing)
+      const next = updateBatch(state, checkpoint.batchId, (b) => ({ ...b, status: advance(b.status, 'deciding') }));
+      const scoringFailure = { message, attempts, at: event.time, eventId: event.id };
+      return { ...next, checkpoints: { ...next.checkpoints, [checkpointId]: { ...checkpoint, scoringFailure } } };
     }
     case 'ModelPromoted': {
       const { checkpointId, previousId, rules } = event.data;

@@ -71,6 +71,33 @@ describe('lineage projection', () => {
     expect(nextBatchToTrain(state)?.batchId).toBe('b2');
   });
 
+  it('stops awaiting scores of a checkpoint the evaluator gave up on, and moves on once it is rejected', () => {
+    const failed = (id = 'ScoringFailed-c2') => ev('ScoringFailed', { checkpointId: 'c2', batchId: 'b2', baselineId: 'c1', message: 'sha256 mismatch', attempts: 3 }, id);
+    const chain = [
+      arrived('b1'), started('b1', 'c1', null), saved('b1', 'c1', null), scored('c1', 'b1'), promoted('c1', null),
+      arrived('b2'), arrived('b3'), started('b2', 'c2', 'c1'), saved('b2', 'c2', 'c1'),
+    ];
+    expect(checkpointsAwaitingScores(fold(chain)).map((c) => c.checkpointId)).toEqual(['c2']);
+
+    const unscored = fold([...chain, failed(), failed('ScoringFailed-c2-again')]);
+    expect(checkpointsAwaitingScores(unscored)).toEqual([]);
+    expect(unscored.checkpoints['c2']).toMatchObject({ scores: null, decision: null, scoringFailure: { message: 'sha256 mismatch', attempts: 3, eventId: 'ScoringFailed-c2' } });
+    // Awaiting the registry's decision, not scores; the next batch waits for it.
+    expect(unscored.batches.map((b) => b.status)).toEqual(['promoted', 'deciding', 'pending']);
+    expect(nextBatchToTrain(unscored)).toBeNull();
+
+    const settled = fold([...chain, failed(), rejected('c2')]);
+    expect(settled.batches[1]?.status).toBe('rejected');
+    expect(settled.champion).toBe('c1');
+    expect(nextBatchToTrain(settled)?.batchId).toBe('b3');
+  });
+
+  it('ignores a scoring failure of a checkpoint never saved', () => {
+    const state = fold([arrived('b1'), ev('ScoringFailed', { checkpointId: 'ghost', batchId: 'b1', baselineId: null, message: 'no such object', attempts: 1 })]);
+    expect(state.checkpoints).toEqual({});
+    expect(state.batches[0]?.status).toBe('pending');
+  });
+
   it('ignores a batch whose content arrived before, and a re-delivered arrival', () => {
     const state = fold([arrived('b1', 'd'), arrived('b1', 'd'), arrived('b9', 'd')]);
     expect(state.batches.map((b) => b.batchId)).toEqual(['b1']);

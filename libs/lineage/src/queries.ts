@@ -9,10 +9,10 @@ export function nextBatchToTrain(state: LineageState): BatchState | null {
   return open && (open.status === 'pending' || open.status === 'training') ? open : null;
 }
 
-/** Checkpoints saved but not yet scored, in save order. */
+/** Checkpoints saved but not yet scored, in save order; one the evaluator gave up on (ScoringFailed) awaits no scores. */
 export function checkpointsAwaitingScores(state: LineageState): CheckpointState[] {
   return Object.values(state.checkpoints)
-    .filter((c) => c.scores === null && c.decision === null)
+    .filter((c) => c.scores === null && c.scoringFailure === null && c.decision === null)
     .sort((a, b) => a.savedAt.localeCompare(b.savedAt));
 }
 

@@ -11,7 +11,7 @@ export type BatchStatus =
   | 'pending' // arrived, no increment started yet
   | 'training' // IncrementStarted, no checkpoint yet
   | 'evaluating' // CheckpointSaved, no scores yet
-  | 'deciding' // RetentionScored, no decision yet
+  | 'deciding' // RetentionScored (or ScoringFailed: the candidate could not be scored), no decision yet
   | 'promoted'
   | 'rejected'
   | 'failed';
@@ -34,6 +34,8 @@ export interface CheckpointState {
   saved: CheckpointSaved;
   savedAt: string;
   scores: RetentionScored | null;
+  /** The evaluator gave up on scoring it (ScoringFailed): it waits for no scores any more, only for the registry's rejection. */
+  scoringFailure: { message: string; attempts: number; at: string; eventId: string } | null;
   decision: { outcome: 'promoted' | 'rejected'; rules: RuleOutcome[]; at: string } | null;
 }
 

@@ -19,7 +19,7 @@ export class ConsoleView {
       const next = this.expected[this.names.size];
       if (next) this.names.set(event.data.batchId, next);
     }
-    if (event.name === 'CheckpointSaved' || event.name === 'RetentionScored') this.closeBar();
+    if (event.name === 'CheckpointSaved' || event.name === 'RetentionScored' || event.name === 'ScoringFailed') this.closeBar();
     this.line(`${event.time.slice(11, 19)}  ${describeEvent(event, (id) => this.name(id))}`);
   }
 

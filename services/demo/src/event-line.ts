@@ -22,10 +22,12 @@ export function describeEvent(event: AnyEvent, name: (batchId: string) => string
       return `training failed on ${name(event.data.batchId)} (${event.data.reason}): ${event.data.message}`;
     case 'RetentionScored':
       return `scored ${short(event.data.checkpointId)} on ${event.data.sets.length} held-out sets: retention ${fmt(event.data.retention)}, plasticity ${fmt(event.data.plasticity)}`;
+    case 'ScoringFailed':
+      return `scoring ${short(event.data.checkpointId)} on ${name(event.data.batchId)} failed after ${event.data.attempts} attempt${event.data.attempts === 1 ? '' : 's'}, given up: ${event.data.message}`;
     case 'ModelPromoted':
       return `PROMOTED ${short(event.data.checkpointId)} (was ${short(event.data.previousId)})`;
     case 'PromotionRejected':
-      return `REJECTED ${short(event.data.checkpointId)}: ${event.data.rules.filter((r) => !r.passed).map((r) => `${r.rule}${r.evalSet ? `@${r.evalSet}` : ''} ${fmt(r.value)} vs ${fmt(r.threshold)}`).join(', ')}`;
+      return `REJECTED ${short(event.data.checkpointId)}: ${event.data.rules.filter((r) => !r.passed).map((r) => `${r.rule}${r.evalSet ? `@${r.evalSet}` : ''} ${r.message ? `(${r.message})` : `${fmt(r.value)} vs ${fmt(r.threshold)}`}`).join(', ')}`;
     case 'ChampionRolledBack':
       return `champion rolled back from ${short(event.data.from)} to ${short(event.data.to)} by ${event.data.by}: ${event.data.reason}`;
     default: {

@@ -18,4 +18,12 @@ describe('event lines', () => {
     const failed = createEvent('TrainingFailed', { batchId: 'batch-1', parentId: null, reason: 'diverged', message: 'loss is NaN at step 3', retryable: false }, origin);
     expect(describeEvent(failed, (id) => (id === 'batch-1' ? '1790-1835' : id))).toBe('training failed on 1790-1835 (diverged): loss is NaN at step 3');
   });
+
+  it('says when scoring was given up on, and why the candidate was then rejected', () => {
+    const failed = createEvent('ScoringFailed', { checkpointId: 'ck-2', batchId: 'batch-2', baselineId: 'ck-1', message: 'sha256 differs', attempts: 3 }, origin);
+    expect(describeEvent(failed, (id) => (id === 'batch-2' ? '1836-1880' : id))).toBe('scoring ck-2 on 1836-1880 failed after 3 attempts, given up: sha256 differs');
+    const rules = [{ rule: 'scored', passed: false, value: 2, threshold: 0, message: 'not scored after 3 attempts: sha256 differs' }];
+    const rejected = createEvent('PromotionRejected', { checkpointId: 'ck-2', championId: 'ck-1', policy: {}, rules }, origin);
+    expect(describeEvent(rejected)).toBe('REJECTED ck-2: scored (not scored after 3 attempts: sha256 differs)');
+  });
 });

@@ -31,7 +31,7 @@ export function formatDecisions(events: AnyEvent[], name: (batchId: string) => s
     const verdict = d.name === 'ModelPromoted' ? 'promoted' : 'REJECTED';
     lines.push(`  ${name(batchOf.get(d.data.checkpointId) ?? '?')}: ${d.data.checkpointId.slice(0, 14)} ${verdict}`);
     for (const r of d.data.rules) {
-      lines.push(`      ${r.passed ? 'pass' : 'FAIL'} ${r.rule}${r.evalSet ? ` on ${name(r.evalSet)}` : ''}: ${num(r.value, 4)} (threshold ${num(r.threshold, 4)})`);
+      lines.push(`      ${r.passed ? 'pass' : 'FAIL'} ${r.rule}${r.evalSet ? ` on ${name(r.evalSet)}` : ''}: ${num(r.value, 4)} (threshold ${num(r.threshold, 4)})${r.message ? ` ${r.message}` : ''}`);
     }
   }
   return lines;

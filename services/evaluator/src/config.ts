@@ -13,8 +13,10 @@ export const EvaluatorEnv = serviceEnv(8083, {
   RATCHET_EVAL_CACHE_ENTRIES: positiveInt.default(4096),
   /** Score the untrained model (same config and init seed) on every set, or only for a lineage's first model. */
   RATCHET_EVAL_UNTRAINED: z.enum(['always', 'first']).default('always'),
-  /** Attempts per checkpoint before the evaluator gives up until its next start (which resumes it). */
+  /** Attempts per checkpoint before the evaluator gives up on it and publishes ScoringFailed (the registry then rejects it). */
   RATCHET_EVAL_MAX_ATTEMPTS: positiveInt.default(3),
+  /** Wait before the second attempt; it doubles for every further one. */
+  RATCHET_EVAL_RETRY_BACKOFF_MS: z.coerce.number().int().nonnegative().default(1000),
   /** Score in a worker thread so the service stays responsive (off: in the service's thread, fine for tiny models). */
   RATCHET_EVAL_IN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   RATCHET_TF_BACKEND: z.enum(['wasm', 'cpu', 'tensorflow', 'auto']).default('wasm'),

@@ -11,8 +11,9 @@ import { waitFor } from '@ratchet/eventlog/testing';
 import { CheckpointState, initBackend } from '@ratchet/gpt';
 import { LocalObjectStore, ObjectStore } from '@ratchet/objectstore';
 import { LineageProjection, startService } from '@ratchet/service-kit';
+import { heldOutSplitKey } from '@ratchet/artifacts';
 import { LINEAGE, TEXTS, promoted, storeBatch, storeCheckpoint, trainTiny } from './__fixtures__/lineage-fixture';
-import { AppModule, EvaluatorService, ScoringProgress, loadEvaluatorConfig, retentionScoredId } from '.';
+import { AppModule, EvaluatorService, ScoringProgress, loadEvaluatorConfig, retentionScoredId, scoringFailedId } from '.';
 
 jest.setTimeout(120_000);
 
@@ -43,18 +44,21 @@ describe('evaluator service', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const start = (inWorker: boolean): Promise<INestApplication> => {
+  const start = (inWorker: boolean, env: Record<string, string> = {}): Promise<INestApplication> => {
     const config = loadEvaluatorConfig({
       RATCHET_DATA_DIR: dir,
       RATCHET_HTTP_PORT: '0',
       RATCHET_LOG_LEVEL: 'warn',
       RATCHET_EVAL_MAX_TOKENS: String(MAX_TOKENS),
       RATCHET_EVAL_IN_WORKER: String(inWorker),
+      ...env,
     });
     return startService(AppModule.register(config, { eventLog: log, objectStore: store }), { name: 'evaluator', config, embedded: true });
   };
   const scored = async (): Promise<EventOf<'RetentionScored'>[]> =>
     (await log.read()).map((s) => s.event).filter((e): e is EventOf<'RetentionScored'> => e.name === 'RetentionScored');
+  const failures = async (): Promise<EventOf<'ScoringFailed'>[]> =>
+    (await log.read()).map((s) => s.event).filter((e): e is EventOf<'ScoringFailed'> => e.name === 'ScoringFailed');
   const scoredFor = (checkpointId: string) => waitFor(async () => (await scored()).find((e) => e.data.checkpointId === checkpointId), 60_000, `RetentionScored of ${checkpointId}`);
 
   it('scores a first model against the untrained one, then an increment against the champion, once per checkpoint', async () => {
@@ -160,5 +164,53 @@ describe('evaluator service', () => {
       await again.close();
     }
     expect((await scored()).map((e) => e.id)).toEqual([retentionScoredId('c1')]);
+  });
+
+  it('gives up on a checkpoint that cannot be scored with one ScoringFailed, and does not retry it after a restart', async () => {
+    // c1 is champion; b2's held-out object was overwritten after its DataBatchArrived, so its sha256 no longer matches.
+    const b1 = await storeBatch(store, 'b1');
+    const c1 = await storeCheckpoint(store, 'c1', s1, 'b1', null);
+    const b2 = await storeBatch(store, 'b2');
+    await store.put(heldOutSplitKey(LINEAGE, 'b2'), Buffer.from('{"text":"not the held-out split"}\n'));
+    const c2 = await storeCheckpoint(store, 'c2', s2, 'b2', 'c1');
+    await log.append([b1, c1, promoted('c1', null), b2, c2]);
+
+    const env = { RATCHET_EVAL_MAX_ATTEMPTS: '2', RATCHET_EVAL_RETRY_BACKOFF_MS: '10' };
+    const app = await start(false, env);
+    try {
+      const evaluator = app.get(EvaluatorService);
+      const failed = await waitFor(async () => (await failures()).find((e) => e.data.checkpointId === 'c2'), 60_000, 'ScoringFailed of c2');
+      expect(failed.id).toBe(scoringFailedId('c2'));
+      expect(failed.source).toBe('ratchet/evaluator');
+      expect(failed.causationid).toBe(c2.id);
+      expect(failed.correlationid).toBe(c2.correlationid);
+      expect(failed.data).toMatchObject({ checkpointId: 'c2', batchId: 'b2', baselineId: 'c1', attempts: 2 });
+      expect(failed.data.message).toContain(heldOutSplitKey(LINEAGE, 'b2'));
+      await evaluator.idle();
+
+      // Given up on: a re-delivered CheckpointSaved queues nothing.
+      const again = createEvent('CheckpointSaved', c2.data, { source: 'test', subject: LINEAGE, correlationid: 'b2', id: 'checkpoint-saved:c2:again' }) as AnyEvent;
+      await log.append([again]);
+      const projection = app.get(LineageProjection);
+      await waitFor(() => projection.get(LINEAGE).checkpoints['c2']?.scoringFailure !== null, 10_000, 'the failure to be projected');
+      expect(evaluator.enqueue(c2)).toBe(false);
+      const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/ratchet_eval_jobs_total\{[^}]*outcome="failed"[^}]*\} 1/);
+    } finally {
+      await app.close();
+    }
+
+    // A restart does not take it up again.
+    const restarted = await start(false, env);
+    try {
+      const evaluator = restarted.get(EvaluatorService);
+      await evaluator.idle();
+      expect(await evaluator.resumeAwaiting()).toBe(0);
+      expect(evaluator.status().queued).toBe(0);
+    } finally {
+      await restarted.close();
+    }
+    expect((await failures()).map((e) => e.id)).toEqual([scoringFailedId('c2')]);
+    expect(await scored()).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-// Scores checkpoints one at a time and publishes RetentionScored; the domain work is in scoring/.
+// Scores checkpoints one at a time and publishes RetentionScored (or, when every attempt failed,
+// ScoringFailed); the domain work is in scoring/.
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { EventOf } from '@ratchet/contracts';
@@ -18,9 +19,16 @@ import { untrainedSeedOf } from './scoring/untrained-seed';
 
 export type CheckpointSavedEvent = EventOf<'CheckpointSaved'>;
 export type RetentionScoredEvent = EventOf<'RetentionScored'>;
+export type ScoringFailedEvent = EventOf<'ScoringFailed'>;
 
 /** The deterministic id of a checkpoint's RetentionScored event: re-emission after a crash is a no-op. */
 export const retentionScoredId = (checkpointId: string): string => `retention-scored:${checkpointId}`;
+
+/** The deterministic id of a checkpoint's ScoringFailed event: a checkpoint is given up on once. */
+export const scoringFailedId = (checkpointId: string): string => `scoring-failed:${checkpointId}`;
+
+/** Error messages in ScoringFailed are cut to this many characters (events are bounded in size). */
+const MAX_FAILURE_MESSAGE = 2000;
 
 export interface EvaluatorStatus {
   backend: string | null;
@@ -31,18 +39,16 @@ export interface EvaluatorStatus {
   cache: { entries: number; hits: number; misses: number };
 }
 
-const RETRY_BACKOFF_MS = 1000;
-
 @Injectable()
 export class EvaluatorService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('evaluator');
-  /** `progress` (ScoringProgress) while scoring, `scored` (RetentionScoredEvent) after publishing. */
+  /** `progress` (ScoringProgress) while scoring, `scored` (RetentionScoredEvent) or `failed` (ScoringFailedEvent) after publishing. */
   readonly events = new EventEmitter();
   private readonly cache: ScoreCache;
   private readonly queue: SerialQueue;
   private readonly scorer: ModelScorer;
   private readonly abort = new AbortController();
-  /** Checkpoints this process published scores for, before the projection has read them back. */
+  /** Checkpoints this process published scores (or gave up) for, before the projection has read them back. */
   private readonly published = new Set<string>();
   private backend: string | null = null;
   private current: ScoringProgress | null = null;
@@ -97,7 +103,7 @@ export class EvaluatorService implements OnModuleInit, BeforeApplicationShutdown
     return added;
   }
 
-  /** Queues every checkpoint that was saved but never scored (a crash or shutdown interrupted it); returns how many. */
+  /** Queues every checkpoint that was saved but never scored nor given up on (a crash or shutdown interrupted it); returns how many. */
   async resumeAwaiting(): Promise<number> {
     const awaiting = new Set<string>();
     for (const state of this.projection.lineages()) {
@@ -124,7 +130,7 @@ export class EvaluatorService implements OnModuleInit, BeforeApplicationShutdown
   private isScored(lineage: string, checkpointId: string): boolean {
     if (this.published.has(`${lineage}\u0000${checkpointId}`)) return true;
     const checkpoint = this.projection.get(lineage).checkpoints[checkpointId];
-    return checkpoint !== undefined && (checkpoint.scores !== null || checkpoint.decision !== null);
+    return checkpoint !== undefined && (checkpoint.scores !== null || checkpoint.scoringFailure !== null || checkpoint.decision !== null);
   }
 
   private async runJob(saved: CheckpointSavedEvent): Promise<void> {
@@ -151,12 +157,13 @@ export class EvaluatorService implements OnModuleInit, BeforeApplicationShutdown
           return;
         }
         const final = attempt >= this.config.RATCHET_EVAL_MAX_ATTEMPTS;
-        this.logger.error({ msg: final ? 'scoring failed; giving up until the next start' : 'scoring failed; retrying', checkpointId, attempt, error: String(error) });
+        this.logger.error({ msg: final ? 'scoring failed; giving up on the checkpoint' : 'scoring failed; retrying', checkpointId, attempt, error: String(error) });
         if (final) {
           this.metrics.jobs.inc({ outcome: 'failed' });
+          await this.publishFailure(saved, attempt, error);
           return;
         }
-        await sleep(RETRY_BACKOFF_MS * 2 ** (attempt - 1), this.abort.signal);
+        await sleep(this.config.RATCHET_EVAL_RETRY_BACKOFF_MS * 2 ** (attempt - 1), this.abort.signal);
       }
     }
   }
@@ -201,6 +208,29 @@ export class EvaluatorService implements OnModuleInit, BeforeApplicationShutdown
     });
     this.events.emit('scored', event);
     return 'scored';
+  }
+
+  /**
+   * Says that the checkpoint cannot be scored, so the registry rejects it and the lineage moves on
+   * (else its next batch would wait for this one for ever). If publishing fails too, the checkpoint
+   * still awaits scores and the next start tries again.
+   */
+  private async publishFailure(saved: CheckpointSavedEvent, attempts: number, error: unknown): Promise<void> {
+    const lineage = saved.subject;
+    const { checkpointId, batchId } = saved.data;
+    const champion = this.projection.get(lineage).champion;
+    const message = (error instanceof Error ? error.message : String(error)).slice(0, MAX_FAILURE_MESSAGE);
+    const data = { checkpointId, batchId, baselineId: champion !== checkpointId ? champion : null, message, attempts };
+    const event = this.publisher.causedBy(saved, 'ScoringFailed', data, scoringFailedId(checkpointId));
+    try {
+      await this.publisher.publish(event);
+    } catch (publishError) {
+      this.logger.error({ msg: 'could not publish ScoringFailed; the checkpoint is retried at the next start', checkpointId, error: String(publishError) });
+      return;
+    }
+    this.published.add(`${lineage}\u0000${checkpointId}`);
+    this.logger.warn({ msg: 'gave up scoring; published ScoringFailed', lineage, checkpointId, batchId, attempts, error: message });
+    this.events.emit('failed', event);
   }
 
   /** What to score: the candidate and the champion of this moment on every held-out set up to the candidate's batch. */

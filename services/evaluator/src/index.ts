@@ -1,6 +1,6 @@
 export { AppModule, SERVICE } from './app.module';
 export { EvaluatorEnv, loadEvaluatorConfig, type EvaluatorConfig } from './config';
-export { EvaluatorService, retentionScoredId, type CheckpointSavedEvent, type EvaluatorStatus, type RetentionScoredEvent } from './evaluator.service';
+export { EvaluatorService, retentionScoredId, scoringFailedId, type CheckpointSavedEvent, type EvaluatorStatus, type RetentionScoredEvent, type ScoringFailedEvent } from './evaluator.service';
 export { EvaluatorReactor } from './evaluator.reactor';
 export { EvaluatorMetrics } from './evaluator-metrics';
 export { evaluateSet, scoredTokenCount, type EvaluateSetOptions, type SetScore } from './scoring/evaluate-set';

@@ -1,5 +1,6 @@
 // What the registry does with every event: project it into the read models, and, when a
-// candidate's scores arrive, decide on its promotion and publish the decision.
+// candidate's scores arrive (or the evaluator gave up on scoring it), decide on its promotion and
+// publish the decision.
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AnyEvent, EventOf } from '@ratchet/contracts';
 import { EventLog } from '@ratchet/eventlog';
@@ -7,7 +8,7 @@ import { EVENT_LOG, EventPublisher, EventReactor, LineageProjection } from '@rat
 import { CheckpointRow, EvalScoreRow, LineageRow } from './db/entities';
 import { ChampionModels } from './generation/champion-models';
 import { ReadModels } from './projection/read-models';
-import { guardPromotion } from './promotion/promotion-guard';
+import { GuardOutcome, guardPromotion, guardScoringFailure } from './promotion/promotion-guard';
 import { RegistryMetrics } from './registry-metrics';
 
 @Injectable()
@@ -27,12 +28,12 @@ export class RegistryReactor implements EventReactor, OnApplicationBootstrap {
   async react(event: AnyEvent): Promise<void> {
     const projected = await this.readModels.project(event);
     if (projected) await this.observe(event);
-    if (event.name === 'RetentionScored') await this.decide(event);
+    if (event.name === 'RetentionScored' || event.name === 'ScoringFailed') await this.decide(event);
   }
 
-  /** Decisions a crash left unpublished: scores in the log with no decision yet. */
+  /** Decisions a crash left unpublished: scores (or scoring failures) in the log with no decision yet. */
   async resume(): Promise<void> {
-    for (const { event } of await this.log.read()) if (event.name === 'RetentionScored') await this.decide(event);
+    for (const { event } of await this.log.read()) if (event.name === 'RetentionScored' || event.name === 'ScoringFailed') await this.decide(event);
   }
 
   /** The champion gauges, from the read models, as soon as the service is up. */
@@ -40,18 +41,20 @@ export class RegistryReactor implements EventReactor, OnApplicationBootstrap {
     for (const lineage of await this.readModels.db.getRepository(LineageRow).find()) await this.championGauges(lineage.name);
   }
 
-  private async decide(scored: EventOf<'RetentionScored'>): Promise<void> {
-    const { checkpointId } = scored.data;
-    const row = await this.readModels.db.getRepository(CheckpointRow).findOneBy({ lineage: scored.subject, checkpointId });
+  private async decide(cause: EventOf<'RetentionScored' | 'ScoringFailed'>): Promise<void> {
+    const { checkpointId } = cause.data;
+    const row = await this.readModels.db.getRepository(CheckpointRow).findOneBy({ lineage: cause.subject, checkpointId });
     if (row?.decision) return; // the read models hold a decision already
-    const outcome = guardPromotion(this.lineages.get(scored.subject), scored, this.publisher.source);
+    const state = this.lineages.get(cause.subject);
+    const outcome: GuardOutcome =
+      cause.name === 'RetentionScored' ? guardPromotion(state, cause, this.publisher.source) : guardScoringFailure(state, cause, this.publisher.source);
     if (outcome.kind === 'skipped') {
-      this.logger.debug?.({ msg: 'no decision', lineage: scored.subject, checkpointId, reason: outcome.reason });
+      this.logger.debug?.({ msg: 'no decision', lineage: cause.subject, checkpointId, cause: cause.name, reason: outcome.reason });
       return;
     }
     const { event } = outcome;
     await this.publisher.publish(event);
-    this.logger.log({ msg: event.name, lineage: scored.subject, checkpointId, failed: event.data.rules.filter((r) => !r.passed).map((r) => r.rule) });
+    this.logger.log({ msg: event.name, lineage: cause.subject, checkpointId, cause: cause.name, failed: event.data.rules.filter((r) => !r.passed).map((r) => r.rule) });
   }
 
   private async observe(event: AnyEvent): Promise<void> {

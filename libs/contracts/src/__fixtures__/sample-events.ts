@@ -44,6 +44,7 @@ export const sampleEvents = (): AnyEvent[] => [
     },
     origin,
   ),
+  createEvent('ScoringFailed', { checkpointId: 'ck-2', batchId: 'batch-2', baselineId: 'ck-1', message: 'held-out object b/heldout.jsonl: sha256 mismatch', attempts: 3 }, origin),
   createEvent('ModelPromoted', { checkpointId: 'ck-1', previousId: null, policy: { tolerance: 0.02 }, rules }, origin),
   createEvent('PromotionRejected', { checkpointId: 'ck-2', championId: 'ck-1', policy: { tolerance: 0.02 }, rules }, origin),
   createEvent('ChampionRolledBack', { from: 'ck-2', to: 'ck-1', by: 'alice', reason: 'regression seen in production' }, origin),

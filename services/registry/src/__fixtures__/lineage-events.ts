@@ -86,6 +86,11 @@ export class LineageEvents {
     );
   }
 
+  /** The evaluator gave up on `checkpointId` (its id is the evaluator's, unless `id` says otherwise). */
+  scoringFailed(checkpointId: string, batchId: string, baselineId: string | null, message = 'batch split batches/b/held-out: sha256 differs', id = `scoring-failed:${checkpointId}`): AnyEvent {
+    return this.event('ScoringFailed', { checkpointId, batchId, baselineId, message, attempts: 3 }, id, 'ratchet/evaluator');
+  }
+
   promoted(checkpointId: string, previousId: string | null): AnyEvent {
     return this.event('ModelPromoted', { checkpointId, previousId, policy: { mode: 'relative' }, rules: [{ rule: 'plasticity', passed: true, value: 0.2, threshold: 0.01, evalSet: 'b' }] }, `decision:${checkpointId}`, 'ratchet/registry');
   }

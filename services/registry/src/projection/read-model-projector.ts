@@ -69,6 +69,8 @@ export class ReadModelProjector {
         return;
       case 'RetentionScored':
         return this.scored(lineage, event);
+      case 'ScoringFailed':
+        return this.scoringFailed(lineage, event);
       case 'ModelPromoted':
         await this.decided(lineage, event, 'promoted');
         if (lineage.championId === event.data.checkpointId) return;
@@ -236,6 +238,15 @@ export class ReadModelProjector {
         untrainedBpb: s.untrained?.bpb ?? null,
       })),
     );
+  }
+
+  /** The evaluator gave up on the checkpoint: its batch awaits the (rejecting) decision, as in evolve. */
+  private async scoringFailed(lineage: LineageRow, event: EventOf<'ScoringFailed'>): Promise<void> {
+    const checkpoint = await this.em.findOneBy(CheckpointRow, { lineage: lineage.name, checkpointId: event.data.checkpointId });
+    if (!checkpoint) return; // a failure of a checkpoint never saved (as in evolve)
+    await this.updateBatch(lineage.name, checkpoint.batchId, (b) => {
+      b.status = advanceStatus(b.status, 'deciding');
+    });
   }
 
   private async decided(lineage: LineageRow, event: EventOf<'ModelPromoted' | 'PromotionRejected'>, outcome: 'promoted' | 'rejected'): Promise<void> {

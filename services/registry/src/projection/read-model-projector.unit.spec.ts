@@ -93,6 +93,20 @@ describe('read-model projection', () => {
     expect(after['processed_events']).toHaveLength(before['processed_events']!.length + 4);
   });
 
+  it('moves a batch whose candidate could not be scored to deciding, then to rejected, leaving the champion', async () => {
+    const e = new LineageEvents();
+    await project([e.arrived('b1'), e.saved('b1', 'c1', null), e.promoted('c1', null), e.arrived('b2'), e.saved('b2', 'c2', 'c1'), e.scoringFailed('c2', 'b2', 'c1')]);
+    const queries = new RegistryQueries(db);
+    expect((await queries.lineage('lin'))!.batches.map((b) => [b.batchId, b.status])).toEqual([['b1', 'promoted'], ['b2', 'deciding']]);
+    const rules = [{ rule: 'scored', passed: false, value: 2, threshold: 0, message: 'not scored after 3 attempts: sha256 differs' }];
+    await project([e.event('PromotionRejected', { checkpointId: 'c2', championId: 'c1', policy: {}, rules }, 'decision:c2', 'ratchet/registry')]);
+    const lin = await queries.lineage('lin');
+    expect(lin).toMatchObject({ champion: 'c1', counts: { promoted: 1, rejected: 1 } });
+    expect(lin!.batches.map((b) => [b.batchId, b.status])).toEqual([['b1', 'promoted'], ['b2', 'rejected']]);
+    const [c2] = await queries.checkpointsById('c2');
+    expect(c2).toMatchObject({ scores: null, decision: { outcome: 'rejected', rules } });
+  });
+
   it('gives the same tables when cleared and replayed', async () => {
     const events = [...lineageStory('lin'), ...lineageStory('other')];
     await project(events);

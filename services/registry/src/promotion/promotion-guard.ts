@@ -1,11 +1,12 @@
 // The promotion guard: when a candidate's scores arrive, decide with @ratchet/continual's `decide`
-// under the lineage's policy and say so as an event. Pure: state and scores in, event (or nothing) out.
+// under the lineage's policy and say so as an event; when the evaluator gave up on scoring it,
+// reject it. Pure: state and scores (or the failure) in, event (or nothing) out.
 import { EventOf, RetentionScored, RuleOutcome, causedBy, createEvent } from '@ratchet/contracts';
 import { EvalScore, PromotionInput, RuleResult, decide } from '@ratchet/continual';
-import { LineageState } from '@ratchet/lineage';
+import { LineageState, evalSetsUpTo } from '@ratchet/lineage';
 import { policyOf } from './lineage-policy';
 
-/** The decision's event id derives from the checkpoint, so a re-delivered RetentionScored cannot yield two decisions. */
+/** The decision's event id derives from the checkpoint, so a re-delivered RetentionScored (or ScoringFailed) cannot yield two decisions. */
 export const decisionEventId = (checkpointId: string): string => `decision:${checkpointId}`;
 
 export type GuardOutcome =
@@ -47,10 +48,8 @@ export function promotionInput(scores: RetentionScored, champion: string | null)
  */
 export function guardPromotion(state: LineageState, scored: EventOf<'RetentionScored'>, source: string): GuardOutcome {
   const { checkpointId } = scored.data;
-  const checkpoint = state.checkpoints[checkpointId];
-  if (!checkpoint) return { kind: 'skipped', reason: `checkpoint ${checkpointId} was never saved in lineage ${state.lineage}` };
-  if (checkpoint.decision) return { kind: 'skipped', reason: `checkpoint ${checkpointId} was already ${checkpoint.decision.outcome}` };
-  if (state.champion === checkpointId) return { kind: 'skipped', reason: `checkpoint ${checkpointId} is the champion already` };
+  const skip = nothingToDecide(state, checkpointId);
+  if (skip) return skip;
 
   const policy = policyOf(state.config);
   const verdict = decide(promotionInput(scored.data, state.champion), policy);
@@ -66,4 +65,33 @@ export function guardPromotion(state: LineageState, scored: EventOf<'RetentionSc
       ? createEvent('ModelPromoted', { checkpointId, previousId: state.champion, policy: policyData, rules }, origin)
       : createEvent('PromotionRejected', { checkpointId, championId: state.champion, policy: policyData, rules }, origin);
   return { kind: 'decided', event };
+}
+
+/**
+ * Given the lineage's state (with the failure applied), when `failed` arrives: PromotionRejected
+ * with a failed `scored` rule (value: the eval sets left unscored, as in continual's `scored` rule)
+ * carrying the evaluator's message, so the champion stays and the batch settles; or a reason to do
+ * nothing. Same event id as a decision on scores: whichever comes first is the only decision.
+ */
+export function guardScoringFailure(state: LineageState, failed: EventOf<'ScoringFailed'>, source: string): GuardOutcome {
+  const { checkpointId, message, attempts } = failed.data;
+  const skip = nothingToDecide(state, checkpointId);
+  if (skip) return skip;
+  const batchId = state.checkpoints[checkpointId]!.batchId;
+  const unscored = Math.max(1, evalSetsUpTo(state, batchId).length);
+  const rules: RuleOutcome[] = [
+    { rule: 'scored', passed: false, value: unscored, threshold: 0, message: `not scored after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${message}` },
+  ];
+  const policy = { ...policyOf(state.config) } as Record<string, unknown>;
+  const origin = causedBy(failed, source, decisionEventId(checkpointId));
+  return { kind: 'decided', event: createEvent('PromotionRejected', { checkpointId, championId: state.champion, policy, rules }, origin) };
+}
+
+/** Why no decision is due on `checkpointId`, or null when one is. */
+function nothingToDecide(state: LineageState, checkpointId: string): Extract<GuardOutcome, { kind: 'skipped' }> | null {
+  const checkpoint = state.checkpoints[checkpointId];
+  if (!checkpoint) return { kind: 'skipped', reason: `checkpoint ${checkpointId} was never saved in lineage ${state.lineage}` };
+  if (checkpoint.decision) return { kind: 'skipped', reason: `checkpoint ${checkpointId} was already ${checkpoint.decision.outcome}` };
+  if (state.champion === checkpointId) return { kind: 'skipped', reason: `checkpoint ${checkpointId} is the champion already` };
+  return null;
 }

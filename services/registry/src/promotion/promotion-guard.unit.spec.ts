@@ -1,8 +1,8 @@
 import { AnyEvent, EventOf } from '@ratchet/contracts';
 import { DEFAULT_POLICY } from '@ratchet/continual';
-import { emptyLineage, evolve } from '@ratchet/lineage';
+import { emptyLineage, evolve, nextBatchToTrain } from '@ratchet/lineage';
 import { LineageEvents } from '../__fixtures__/lineage-events';
-import { GuardOutcome, guardPromotion } from './promotion-guard';
+import { GuardOutcome, guardPromotion, guardScoringFailure } from './promotion-guard';
 
 const SOURCE = 'ratchet/registry';
 
@@ -10,6 +10,12 @@ const SOURCE = 'ratchet/registry';
 function when(history: AnyEvent[], scored: AnyEvent): GuardOutcome {
   const state = [...history, scored].reduce(evolve, emptyLineage('lin'));
   return guardPromotion(state, scored as EventOf<'RetentionScored'>, SOURCE);
+}
+
+/** Given `history`, when the evaluator's `failed` arrives (applied first), then this outcome. */
+function whenUnscored(history: AnyEvent[], failed: AnyEvent): GuardOutcome {
+  const state = [...history, failed].reduce(evolve, emptyLineage('lin'));
+  return guardScoringFailure(state, failed as EventOf<'ScoringFailed'>, SOURCE);
 }
 
 function decided(outcome: GuardOutcome) {
@@ -141,5 +147,49 @@ describe('promotion guard', () => {
     const a = decided(when(history, scored));
     const b = decided(when(history, scored));
     expect({ ...b, time: a.time }).toEqual(a);
+  });
+
+  describe('when the evaluator gave up on a candidate (ScoringFailed)', () => {
+    const candidate = () => [...firstChampion(), e.arrived('b2'), e.started('b2', 'c2', 'c1'), e.saved('b2', 'c2', 'c1'), e.arrived('b3')];
+
+    it('rejects it with a failed `scored` rule and the message; the champion stays and the lineage moves on', () => {
+      const history = candidate();
+      const failed = e.scoringFailed('c2', 'b2', 'c1', 'batch split batches/b2/held-out: sha256 differs');
+      const event = decided(whenUnscored(history, failed));
+      expect(event).toMatchObject({ name: 'PromotionRejected', id: 'decision:c2', source: SOURCE, subject: 'lin', causationid: failed.id, correlationid: failed.correlationid });
+      expect(event.data).toEqual({
+        checkpointId: 'c2',
+        championId: 'c1',
+        policy: { ...DEFAULT_POLICY },
+        rules: [{ rule: 'scored', passed: false, value: 2, threshold: 0, message: 'not scored after 3 attempts: batch split batches/b2/held-out: sha256 differs' }],
+      });
+      const after = [...history, failed, event as AnyEvent].reduce(evolve, emptyLineage('lin'));
+      expect(after.champion).toBe('c1');
+      expect(after.batches.find((b) => b.batchId === 'b2')?.status).toBe('rejected');
+      expect(nextBatchToTrain(after)?.batchId).toBe('b3');
+    });
+
+    it('rejects a first model that could not be scored, with no champion', () => {
+      const event = decided(whenUnscored([e.arrived('b1'), e.saved('b1', 'c1', null)], e.scoringFailed('c1', 'b1', null)));
+      expect(event.name).toBe('PromotionRejected');
+      expect(event.data).toMatchObject({ checkpointId: 'c1', championId: null, rules: [{ rule: 'scored', passed: false, value: 1 }] });
+    });
+
+    it('decides once: nothing on a re-delivered ScoringFailed, nor after scores were decided on', () => {
+      const history = [...candidate(), e.scoringFailed('c2', 'b2', 'c1')];
+      const first = decided(whenUnscored(candidate(), e.scoringFailed('c2', 'b2', 'c1')));
+      const again = e.scoringFailed('c2', 'b2', 'c1', 'again', 'scoring-failed:c2:again');
+      expect(whenUnscored([...history, first as AnyEvent], again)).toEqual({ kind: 'skipped', reason: 'checkpoint c2 was already rejected' });
+      // Asked twice before the decision is back: the same event with the same id, which the log keeps once.
+      const twice = decided(whenUnscored(candidate(), e.scoringFailed('c2', 'b2', 'c1')));
+      expect({ ...twice, time: first.time }).toEqual(first);
+      // Scored and decided before a (late) failure: that decision stands.
+      const promotedFirst = [...candidate(), e.scored('c2', 'b2', 'c1', [['b1', 2, 2, null], ['b2', 2, 3, null]]), e.promoted('c2', 'c1')];
+      expect(whenUnscored(promotedFirst, e.scoringFailed('c2', 'b2', 'c1'))).toEqual({ kind: 'skipped', reason: 'checkpoint c2 was already promoted' });
+    });
+
+    it('decides nothing for a checkpoint never saved', () => {
+      expect(whenUnscored([e.arrived('b1')], e.scoringFailed('ghost', 'b1', null))).toMatchObject({ kind: 'skipped' });
+    });
   });
 });

@@ -10,6 +10,8 @@ export interface RuleView {
   value: number | null;
   threshold: number | null;
   evalSet?: string;
+  /** Why it failed, when the numbers do not say it (a candidate the evaluator could not score). */
+  message?: string;
 }
 
 export interface DecisionView {

@@ -77,7 +77,8 @@ function rulesCell(d: DecisionView): string {
   return d.rules
     .map((r) => {
       const what = r.evalSet ? `${r.rule} (${escapeHtml(r.evalSet)})` : r.rule;
-      return `<span class="${r.passed ? 'pass' : 'fail'}">${escapeHtml(what)}: ${fmt(r.value, 4)} vs ${fmt(r.threshold, 4)}</span>`;
+      const why = r.message ? ` (${escapeHtml(r.message)})` : '';
+      return `<span class="${r.passed ? 'pass' : 'fail'}">${escapeHtml(what)}: ${fmt(r.value, 4)} vs ${fmt(r.threshold, 4)}${why}</span>`;
     })
     .join('<br>');
 }
