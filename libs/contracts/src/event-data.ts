@@ -33,6 +33,8 @@ export const DataBatchArrived = z.object({
   train: SplitObject,
   heldOut: SplitObject,
   source: z.string().default('unknown'),
+  /** Where the batch's rejected records went (an object with their reasons, or the dead-letter topic), when any were. */
+  rejectedTo: z.string().min(1).optional(),
 });
 
 export const RecordRejection = z.object({

@@ -98,7 +98,18 @@ describe('ingest app (embedded runtime)', () => {
       train,
       heldOut,
       source: 'http',
+      rejectedTo: `rejected/sotu/${batchId}.jsonl`,
     });
+    // the rejected lines are kept beside the batch with their reasons and their text as sent
+    expect(res.body.rejectedTo).toBe(`rejected/sotu/${batchId}.jsonl`);
+    const kept = (await store.get(res.body.rejectedTo)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(kept.map((r: { position: number; code: string }) => [r.position, r.code])).toEqual([
+      [4, 'malformed-json'],
+      [5, 'lineage-mismatch'],
+      [6, 'invalid-field'],
+      [11, 'oversize'],
+    ]);
+    expect(kept[0].raw).toBe('{"text": broken');
   });
 
   it('answers the same upload again with 200 {duplicateOf} and emits nothing', async () => {

@@ -41,6 +41,7 @@ export type IngestOutcome =
       train: SplitInfo;
       heldOut: SplitInfo;
       rejected: Rejection[];
+      rejectedTo?: string;
     }
   | { status: 'duplicate'; duplicateOf: string; rejected: Rejection[] }
   | { status: 'rejected'; batchId: string; eventId: string; rejected: Rejection[]; rejectedTo: string };
@@ -143,6 +144,7 @@ export class IngestService {
     const keys = splitKeys(lineage, batchId);
     const train = await this.putSplit(keys.train, split.train);
     const heldOut = await this.putSplit(keys.heldOut, split.heldOut);
+    const rejectedTo = rejected.length > 0 ? await this.keepRejected(request, rejected, batchId) : undefined;
     const data: DataBatchArrived = {
       batchId,
       lineage,
@@ -153,6 +155,7 @@ export class IngestService {
       train,
       heldOut,
       source,
+      ...(rejectedTo ? { rejectedTo } : {}),
     };
     // the id derives from the batch, so a retried upload (or a Kafka replay) is deduplicated by the log too
     const event = this.publisher.originate('DataBatchArrived', data, lineage, batchId, `data-batch-arrived:${batchId}`);
@@ -162,7 +165,7 @@ export class IngestService {
     this.metrics.bytes.inc({ source }, data.bytes);
     this.metrics.batches.inc({ source, outcome: 'arrived' });
     this.logger.log({ msg: 'batch arrived', lineage, batchId, source, records: records.length, rejected: rejected.length, moved: split.moved });
-    return { status: 'accepted', batchId, eventId: event.id, records: data.records, bytes: data.bytes, contentSha256: contentHash, train, heldOut, rejected };
+    return { status: 'accepted', batchId, eventId: event.id, records: data.records, bytes: data.bytes, contentSha256: contentHash, train, heldOut, rejected, ...(rejectedTo ? { rejectedTo } : {}) };
   }
 
   private async putSplit(key: string, records: readonly RawRecord[]): Promise<SplitInfo> {
@@ -178,18 +181,22 @@ export class IngestService {
   private async reject(request: IngestRequest, rejected: Rejection[]): Promise<IngestOutcome> {
     const { lineage, source } = request;
     const batchId = rejectedBatchIdOf(lineage, request.sent);
-    let rejectedTo = request.rejectedTo;
-    if (!rejectedTo) {
-      rejectedTo = rejectedKey(lineage, batchId);
-      const lines = rejected.map((r) => JSON.stringify({ ...r, raw: request.rawAt?.(r.position) ?? null }));
-      await this.store.put(rejectedTo, `${lines.join('\n')}\n`, { contentType: 'application/x-ndjson' });
-    }
+    const rejectedTo = await this.keepRejected(request, rejected, batchId);
     const reasons = rejected.map(({ position, field, code, reason }) => ({ position, field, reason: `${code}: ${reason}` }));
     const event = this.publisher.originate('BatchRejected', { batchId, lineage, reasons, rejectedTo }, lineage, batchId, `batch-rejected:${batchId}`);
     await this.publisher.publish(event);
     this.metrics.batches.inc({ source, outcome: 'rejected' });
     this.logger.warn({ msg: 'batch rejected', lineage, batchId, source, rejected: rejected.length, rejectedTo });
     return { status: 'rejected', batchId, eventId: event.id, rejected, rejectedTo };
+  }
+
+  /** Where the rejected records are kept with their reasons: the caller's place (the dead-letter topic), else an object. */
+  private async keepRejected(request: IngestRequest, rejected: Rejection[], batchId: string): Promise<string> {
+    if (request.rejectedTo) return request.rejectedTo;
+    const key = rejectedKey(request.lineage, batchId);
+    const lines = rejected.map((r) => JSON.stringify({ ...r, raw: request.rawAt?.(r.position) ?? null }));
+    await this.store.put(key, `${lines.join('\n')}\n`, { contentType: 'application/x-ndjson' });
+    return key;
   }
 
   private allowedPath(dir: string): string {
