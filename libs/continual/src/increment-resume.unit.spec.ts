@@ -1,15 +1,12 @@
-import { CheckpointFiles, configFromName, initBackend, loadCheckpoint } from '@ratchet/gpt';
+import { CheckpointFiles, initBackend, loadCheckpoint } from '@ratchet/gpt';
 import { runFirstIncrement, runIncrement } from './increment-trainer';
 import { parseStrategy, withStrategy } from './strategy-config';
+import { batchA, batchB, config } from './__fixtures__/two-batches';
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 
-const bytes = (text: string, repeat: number): Uint8Array => new TextEncoder().encode(text.repeat(repeat));
-const batchA = { id: 'a', tokens: bytes('the cat sat on the mat. ', 20) };
-const batchB = { id: 'b', tokens: bytes('function f(x) { return x + 1; }\n', 20) };
-const config = configFromName('tiny');
 const training = { batchSize: 4, budget: { tokens: 4 * 16 * 6 }, seed: 1 };
 const strategy = withStrategy(parseStrategy('replay+ewc'), { replay: { ratio: 0.25 }, ewc: { fisherSamples: 2 } });
 

@@ -1,18 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type CheckpointFiles, configFromName, initBackend, loadCheckpoint, modelFromState } from '@ratchet/gpt';
+import { type CheckpointFiles, initBackend, loadCheckpoint, modelFromState } from '@ratchet/gpt';
 import { distillationLoss } from './distillation';
 import { runFirstIncrement, runIncrement, type IncrementProgress } from './increment-trainer';
 import { DEFAULT_STRATEGY, parseStrategy, withStrategy, type StrategyConfig } from './strategy-config';
+import { batchA, batchB, config } from './__fixtures__/two-batches';
 
 // The anti-forgetting terms must change training, not only run: tiny model, a few seeded steps.
 beforeAll(async () => {
   await initBackend('cpu');
 });
 
-const bytes = (text: string, repeat: number): Uint8Array => new TextEncoder().encode(text.repeat(repeat));
-const batchA = { id: 'a', tokens: bytes('the cat sat on the mat. ', 20) };
-const batchB = { id: 'b', tokens: bytes('function f(x) { return x + 1; }\n', 20) };
-const config = configFromName('tiny');
 const training = { batchSize: 4, budget: { tokens: 4 * 16 * 6 }, seed: 1, progressEvery: 1 };
 
 let champion: CheckpointFiles;

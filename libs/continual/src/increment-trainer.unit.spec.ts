@@ -1,15 +1,12 @@
-import { configFromName, initBackend, loadCheckpoint, lrAt } from '@ratchet/gpt';
+import { initBackend, loadCheckpoint, lrAt } from '@ratchet/gpt';
 import { continualExtraOf, runFirstIncrement, runIncrement, type IncrementProgress } from './increment-trainer';
 import { DEFAULT_STRATEGY, parseStrategy, withStrategy } from './strategy-config';
+import { batchA, batchB, config, bytes } from './__fixtures__/two-batches';
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 
-const bytes = (text: string, repeat: number): Uint8Array => new TextEncoder().encode(text.repeat(repeat));
-const batchA = { id: 'a', tokens: bytes('the cat sat on the mat. ', 20) };
-const batchB = { id: 'b', tokens: bytes('function f(x) { return x + 1; }\n', 20) };
-const config = configFromName('tiny');
 const training = { batchSize: 4, budget: { tokens: 4 * 16 * 4 }, seed: 1, progressEvery: 2 };
 // Kept tiny (4 steps of 4×16 tokens): these tests check wiring and state, not learning.
 
