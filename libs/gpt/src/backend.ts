@@ -8,6 +8,8 @@ import './gradients';
 
 export type BackendName = 'wasm' | 'cpu' | 'tensorflow' | 'auto';
 
+const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'cpu', 'tensorflow', 'auto'];
+
 let wasmPathsSet = false;
 
 function prepareWasm(): void {
@@ -46,6 +48,10 @@ async function trySet(name: string): Promise<boolean> {
  * `auto` prefers tfjs-node when installed, then wasm, then cpu; an explicit name that cannot start is an error.
  */
 export async function initBackend(name: BackendName = 'wasm'): Promise<string> {
+  // Names come from flags and config as plain strings: an unknown one must not quietly run on cpu.
+  if (!BACKEND_NAMES.includes(name)) {
+    throw new Error(`unknown TensorFlow.js backend "${String(name)}"; known backends: ${BACKEND_NAMES.join(', ')}`);
+  }
   // Production mode: no debug checks, and no "install tfjs-node" banner (advice, not a problem).
   tf.env().set('PROD', true);
   if (name === 'tensorflow' || name === 'auto') {

@@ -36,6 +36,23 @@ export async function trainTiny(input: TrainInput, ctx: WorkerContext) {
   return { backend, tensorCounts, ckpt, threadId };
 }
 
+/** Trains the tiny model step after step for at least `ms` milliseconds (set-up not counted). */
+export async function trainFor(input: { ms: number; text: string }, ctx: WorkerContext) {
+  await initBackend('wasm');
+  const model = new GPT(configFromName('tiny'), { seed: 1 });
+  const trainer = new Trainer(model, { schedule: { kind: 'constant', lr: 1e-3 } });
+  const sampler = new BatchSampler(new ByteTokenizer().encode(input.text), { batchSize: 2, seqLen: 16, seed: 2 });
+  const t0 = performance.now();
+  let steps = 0;
+  while (performance.now() - t0 < input.ms) {
+    trainer.step(sampler.next());
+    ctx.progress({ step: steps++ });
+  }
+  trainer.dispose();
+  model.dispose();
+  return { steps, ms: performance.now() - t0 };
+}
+
 export async function fails(): Promise<never> {
   throw new Error('deliberate failure');
 }
