@@ -130,6 +130,10 @@ function formatRow(r: GptBenchRow): string {
 const HEADER = ['preset'.padEnd(11), 'backend'.padEnd(10), 'params'.padStart(9), 'B×T'.padStart(8), 'train tok/s'.padStart(10), 'tok/CPU-s'.padStart(12), 'eval tok/s'.padStart(10), 'GFLOP/s'.padStart(8), 'RSS MB'.padStart(8)].join('  ');
 
 export async function benchGptMain(argv: readonly string[], out: (line: string) => void = console.log): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    out(GPT_USAGE);
+    return 0;
+  }
   let args: Args;
   try {
     args = parseGptBenchArgs(argv);

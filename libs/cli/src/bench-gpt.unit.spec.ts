@@ -1,4 +1,4 @@
-import { parseGptBenchArgs, trainFlopsPerToken } from './bench-gpt';
+import { benchGptMain, parseGptBenchArgs, trainFlopsPerToken } from './bench-gpt';
 
 describe('bench gpt arguments', () => {
   it('defaults to micro on wasm and parses lists and numbers', () => {
@@ -10,6 +10,12 @@ describe('bench gpt arguments', () => {
       seqLen: 64,
       json: true,
     });
+  });
+
+  it('prints its usage for --help and exits 0, without running anything', async () => {
+    const lines: string[] = [];
+    expect(await benchGptMain(['--help'], (l) => lines.push(l))).toBe(0);
+    expect(lines.join('\n')).toMatch(/^usage: ratchet bench gpt/);
   });
 
   it('rejects unknown presets, backends, options and bad numbers', () => {
