@@ -61,6 +61,12 @@ describe('event codecs', () => {
     expectError(fromJsonLine(JSON.stringify({ ...line, time: 'yesterday' })), 'invalid-field', 'time');
   });
 
+  it('refuses a batch label with control characters, naming the field', () => {
+    const m = toKafkaMessage(sampleEvents().find((e) => e.name === 'DataBatchArrived')!);
+    const data = { ...JSON.parse(m.value), label: 'two\nlines' };
+    expectError(fromKafkaMessage({ ...m, value: JSON.stringify(data) }), 'invalid-field', 'data.label');
+  });
+
   it('refuses an unknown type and an unknown version', () => {
     const m = checkpoint();
     expectError(fromKafkaMessage({ ...m, headers: { ...m.headers, ce_type: 'ratchet.ModelExploded.v1' } }), 'unknown-type', 'ce_type');

@@ -1,5 +1,6 @@
 // Payload schemas of every event in DESIGN.md ("Events"). Past-tense names, plain data.
 import { z } from 'zod';
+import { BatchLabelSchema } from './records';
 
 const id = z.string().min(1).max(200);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
@@ -35,6 +36,8 @@ export const DataBatchArrived = z.object({
   source: z.string().default('unknown'),
   /** Where the batch's rejected records went (an object with their reasons, or the dead-letter topic), when any were. */
   rejectedTo: z.string().min(1).optional(),
+  /** What people call the batch (its folder, the `label` of an upload or seal message); the id stays content-derived. */
+  label: BatchLabelSchema.optional(),
 });
 
 export const RecordRejection = z.object({
@@ -48,6 +51,8 @@ export const BatchRejected = z.object({
   lineage: id,
   reasons: z.array(RecordRejection),
   rejectedTo: z.string().describe('dead-letter topic or object key the rejected records went to'),
+  /** What people call the batch, as for DataBatchArrived. */
+  label: BatchLabelSchema.optional(),
 });
 
 export const IncrementStarted = z.object({

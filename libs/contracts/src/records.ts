@@ -36,6 +36,21 @@ export const rawRecordJsonSchema = (): unknown => z.toJSONSchema(RawRecordSchema
 
 export const isValidLineage = (lineage: string): boolean => LINEAGE_PATTERN.test(lineage);
 
+/** Longest batch label (what people call a batch: its folder, the `label` of an upload or seal message), in characters. */
+export const BATCH_LABEL_MAX = 120;
+
+export const BatchLabelSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(BATCH_LABEL_MAX, `must be at most ${BATCH_LABEL_MAX} characters`)
+  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+
+/** Why `label` cannot name a batch, or null when it can. */
+export function batchLabelProblem(label: string): string | null {
+  const parsed = BatchLabelSchema.safeParse(label);
+  return parsed.success ? null : `label ${parsed.error.issues[0]!.message}`;
+}
+
 /** Decodes one record from bytes or text, applying the size limit and strict UTF-8. */
 export function decodeRecord(
   input: Uint8Array | string,

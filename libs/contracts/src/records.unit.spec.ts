@@ -1,4 +1,4 @@
-import { DEFAULT_RECORD_LIMITS, decodeRecord, decodeRecordLines, rawRecordJsonSchema } from '.';
+import { BATCH_LABEL_MAX, DEFAULT_RECORD_LIMITS, batchLabelProblem, decodeRecord, decodeRecordLines, rawRecordJsonSchema } from '.';
 
 const lines = (...l: (string | Buffer)[]) => Buffer.concat(l.flatMap((x) => [Buffer.from(x), Buffer.from('\n')]));
 
@@ -69,5 +69,20 @@ describe('raw records', () => {
     const schema = rawRecordJsonSchema() as { required: string[]; properties: Record<string, unknown> };
     expect(schema.required).toEqual(expect.arrayContaining(['text', 'lineage']));
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['text', 'id', 'lineage', 'domain', 'metadata']));
+  });
+});
+
+describe('batch labels', () => {
+  it('accepts what people call a batch, up to the limit', () => {
+    expect(batchLabelProblem('1861-1900 Civil War')).toBeNull();
+    expect(batchLabelProblem('x'.repeat(BATCH_LABEL_MAX))).toBeNull();
+  });
+
+  it.each([
+    ['', 'label must not be empty'],
+    ['x'.repeat(BATCH_LABEL_MAX + 1), `label must be at most ${BATCH_LABEL_MAX} characters`],
+    ['two\nlines', 'label must not contain control characters'],
+  ])('refuses %j: %s', (label, problem) => {
+    expect(batchLabelProblem(label)).toBe(problem);
   });
 });

@@ -6,7 +6,7 @@ let clock = 0;
 const ev = <N extends EventName>(name: N, data: EventDataOf<N>, id = `${name}-${++clock}`): AnyEvent =>
   createEvent(name, data, { source: 'test', subject: 'lin', correlationid: 'c', id, time: new Date(Date.UTC(2026, 0, 1, 0, 0, clock)) }) as AnyEvent;
 
-const arrived = (batchId: string, content = batchId.slice(-1)) =>
+const arrived = (batchId: string, content = batchId.slice(-1), label?: string) =>
   ev('DataBatchArrived', {
     batchId,
     lineage: 'lin',
@@ -17,6 +17,7 @@ const arrived = (batchId: string, content = batchId.slice(-1)) =>
     train: { key: `${batchId}/train`, sha256: sha('e'), records: 1, bytes: 10 },
     heldOut: { key: `${batchId}/held`, sha256: sha('f'), records: 1, bytes: 10 },
     source: 'test',
+    ...(label !== undefined ? { label } : {}),
   });
 const started = (batchId: string, checkpointId: string, parentId: string | null) =>
   ev('IncrementStarted', { batchId, checkpointId, parentId, strategy: {}, lrSchedule: {} });
@@ -101,6 +102,22 @@ describe('lineage projection', () => {
   it('ignores a batch whose content arrived before, and a re-delivered arrival', () => {
     const state = fold([arrived('b1', 'd'), arrived('b1', 'd'), arrived('b9', 'd')]);
     expect(state.batches.map((b) => b.batchId)).toEqual(['b1']);
+  });
+
+  it('keeps the label a batch arrived with through its life; a later arrival of the same content does not rename it', () => {
+    const state = fold([
+      arrived('b1', '1', 'era1-1790-1835'),
+      arrived('b2'),
+      started('b1', 'c1', null),
+      saved('b1', 'c1', null),
+      arrived('b1', '1', 'renamed'),
+      arrived('b1-again', '1', 'renamed again'),
+      promoted('c1', null),
+    ]);
+    expect(state.batches.map((b) => [b.batchId, b.status, b.arrived.label])).toEqual([
+      ['b1', 'promoted', 'era1-1790-1835'],
+      ['b2', 'pending', undefined],
+    ]);
   });
 
   it('records who was champion when, including rollbacks, and ignores a stale rollback', () => {

@@ -5,24 +5,20 @@ import { ProgressBar } from './progress-bar';
 
 export class ConsoleView {
   private bar: { key: string; bar: ProgressBar } | null = null;
-  /** Batch ids by the folder they came from, for lines people can read. */
-  readonly names = new Map<string, string>();
+  /** Batch ids by their label (ingest names a folder's batches after the folder), for lines people can read. */
+  private readonly names = new Map<string, string>();
 
-  /** `expected`: folder names in the order their batches will arrive, until ingest confirms them. */
-  constructor(
-    private readonly expected: string[] = [],
-    private readonly out: NodeJS.WriteStream = process.stdout,
-  ) {}
+  constructor(private readonly out: NodeJS.WriteStream = process.stdout) {}
 
   event(event: AnyEvent): void {
-    if (event.name === 'DataBatchArrived' && !this.names.has(event.data.batchId)) {
-      const next = this.expected[this.names.size];
-      if (next) this.names.set(event.data.batchId, next);
+    if ((event.name === 'DataBatchArrived' || event.name === 'BatchRejected') && event.data.label && !this.names.has(event.data.batchId)) {
+      this.names.set(event.data.batchId, event.data.label);
     }
     if (event.name === 'CheckpointSaved' || event.name === 'RetentionScored' || event.name === 'ScoringFailed') this.closeBar();
     this.line(`${event.time.slice(11, 19)}  ${describeEvent(event, (id) => this.name(id))}`);
   }
 
+  /** The batch's label, or its id when it came without one. */
   name(batchId: string): string {
     return this.names.get(batchId) ?? batchId;
   }

@@ -1,6 +1,6 @@
 // The batches the demo streams: State of the Union eras written out as a corpus folder, or any
 // folder with one sub-folder per batch (the same layout ingest reads).
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sotuEras } from '@ratchet/continual';
 
@@ -14,10 +14,4 @@ export async function corpusFolder(corpus: string, eras: number, out: string): P
     await writeFile(join(dir, era.id, 'speeches.txt'), era.records.join('\n\n'));
   }
   return dir;
-}
-
-/** The batch sub-folders of a corpus folder in arrival (name) order. */
-export async function batchFolders(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
 }

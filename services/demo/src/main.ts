@@ -9,7 +9,7 @@ import { EvaluatorService } from '@ratchet/evaluator-service';
 import { IngestService } from '@ratchet/ingest-service';
 import { TrainerService, TrainingProgress } from '@ratchet/trainer-service';
 import { ConsoleView } from './console-view';
-import { batchFolders, corpusFolder } from './corpus';
+import { corpusFolder } from './corpus';
 import { EmbeddedRuntime, startEmbedded } from './embedded-runtime';
 import { DemoOptions, USAGE, UsageError, parseOptions } from './options';
 import { formatDecisions, formatMatrix } from './summary';
@@ -22,7 +22,7 @@ async function run(options: DemoOptions): Promise<void> {
   await rm(join(out, 'data'), { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   const corpus = await corpusFolder(options.corpus, options.eras, out);
-  const view = new ConsoleView(await batchFolders(corpus));
+  const view = new ConsoleView();
   view.line(`Ratchet demo: corpus ${options.corpus}, preset ${options.preset}, strategy ${options.strategy}, ${options.steps} steps per increment, backend ${options.backend}`);
 
   const runtime = await startEmbedded({
@@ -47,7 +47,6 @@ async function run(options: DemoOptions): Promise<void> {
       training: { batchSize: options.batchSize, budget: { tokens: options.steps * options.batchSize * (await registry.blockSize(options.preset)) } },
     });
     const outcomes = await runtime.ingest.get(IngestService).ingestDirectory(corpus, options.lineage);
-    for (const { folder, outcome } of outcomes) if (outcome.status !== 'duplicate') view.names.set(outcome.batchId, folder);
     const accepted = outcomes.filter((o) => o.outcome.status === 'accepted').length;
     view.line(`ingested ${outcomes.length} batches from ${corpus} (${accepted} accepted)`);
 

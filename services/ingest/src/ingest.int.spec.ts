@@ -164,6 +164,50 @@ describe('ingest app (embedded runtime)', () => {
     expect(res.body.rejected).toEqual([expect.objectContaining({ position: 1, code: 'batch-too-small' })]);
   });
 
+  it('names an upload by its label query parameter; the label changes neither the batch id nor duplicate detection', async () => {
+    const body = jsonl(...goodRecords(3, 'labelled'));
+    const label = '1790–1835 Federalist & "Jeffersonian" era';
+    const first = await request(server).post('/lineages/labelled/batches').query({ label }).set('content-type', 'application/x-ndjson').send(body).expect(202);
+    expect(first.body).toMatchObject({ status: 'accepted', label });
+    const arrived = (await events('DataBatchArrived')).filter((e) => e.subject === 'labelled') as EventOf<'DataBatchArrived'>[];
+    expect(arrived.map((e) => [e.data.batchId, e.data.label])).toEqual([[first.body.batchId, label]]);
+
+    // the same records under another label, or none, are the same batch: nothing new, the first label stays
+    const relabelled = await request(server).post('/lineages/labelled/batches?label=another%20name').set('content-type', 'application/x-ndjson').send(body).expect(200);
+    expect(relabelled.body).toEqual({ duplicateOf: first.body.batchId, rejected: [] });
+    await request(server).post('/lineages/labelled/batches').set('content-type', 'application/x-ndjson').send(body).expect(200);
+    expect((await events('DataBatchArrived')).filter((e) => e.subject === 'labelled')).toHaveLength(1);
+
+    // an unlabelled upload gets the id the labelled one would have had
+    const plain = await request(server).post('/lineages/unlabelled/batches').set('content-type', 'application/x-ndjson').send(body).expect(202);
+    expect(plain.body).not.toHaveProperty('label');
+    const labelledLater = await request(server).post('/lineages/unlabelled/batches').query({ label }).set('content-type', 'application/x-ndjson').send(body).expect(200);
+    expect(labelledLater.body.duplicateOf).toBe(plain.body.batchId);
+    const unlabelled = (await events('DataBatchArrived')).filter((e) => e.subject === 'unlabelled') as EventOf<'DataBatchArrived'>[];
+    expect(unlabelled).toHaveLength(1);
+    expect(unlabelled[0]!.data).not.toHaveProperty('label');
+  });
+
+  it('answers 400 naming the reason for a bad label, and stores and emits nothing', async () => {
+    const body = jsonl(...goodRecords(3, 'badlabel'));
+    const post = (query: string) => request(server).post(`/lineages/badlabel/batches?${query}`).set('content-type', 'application/x-ndjson').send(body).expect(400);
+    expect((await post('label=')).body.message).toBe('label must not be empty');
+    expect((await post('label=two%0Alines')).body.message).toBe('label must not contain control characters');
+    expect((await post(`label=${'x'.repeat(121)}`)).body.message).toBe('label must be at most 120 characters');
+    expect((await post('label=a&label=b')).body.message).toBe('label must be given once, as text');
+    expect((await events()).filter((e) => e.subject === 'badlabel')).toEqual([]);
+    expect(await store.list('batches/badlabel/')).toEqual([]);
+    // the label is good to go once it is valid
+    await request(server).post('/lineages/badlabel/batches?label=fixed').set('content-type', 'application/x-ndjson').send(body).expect(202);
+  });
+
+  it('keeps the label of a batch that is rejected as a whole on BatchRejected', async () => {
+    const res = await request(server).post('/lineages/bad-labelled/batches?label=all%20bad').set('content-type', 'application/x-ndjson').send(jsonl('nope', 'nope again')).expect(422);
+    expect(res.body.label).toBe('all bad');
+    const rejected = (await events('BatchRejected')).filter((e) => e.subject === 'bad-labelled') as EventOf<'BatchRejected'>[];
+    expect(rejected.map((e) => [e.data.batchId, e.data.label])).toEqual([[res.body.batchId, 'all bad']]);
+  });
+
   it('answers 413 beyond the batch limit, 415 for other content types, 400 for a bad lineage', async () => {
     await request(server).post('/lineages/big/batches').set('content-type', 'text/plain').send('z'.repeat(250_000)).expect(413);
     await request(server).post('/lineages/big/batches').set('content-type', 'application/xml').send('<a/>').expect(415);
@@ -198,9 +242,9 @@ describe('ingest app (embedded runtime)', () => {
     expect(early.records).toBe(3);
     expect(early.rejected).toEqual([expect.objectContaining({ position: 3, code: 'malformed-json' })]);
     const arrived = (await events('DataBatchArrived')).filter((e) => e.subject === 'folder') as EventOf<'DataBatchArrived'>[];
-    expect(arrived.map((e) => [e.data.source, e.data.records])).toEqual([
-      ['directory', 3],
-      ['directory', 2],
+    expect(arrived.map((e) => [e.data.source, e.data.records, e.data.label])).toEqual([
+      ['directory', 3, '001-early'],
+      ['directory', 2, '002-late'],
     ]);
 
     // over HTTP the same folder is recognised batch by batch

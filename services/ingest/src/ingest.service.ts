@@ -1,7 +1,7 @@
 // Turns records into a stored, split batch and its event: the one path HTTP, directory and Kafka share.
 import { BadRequestException, Inject, Injectable, Logger, NotFoundException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { DataBatchArrived, RawRecord, isValidLineage } from '@ratchet/contracts';
+import { DataBatchArrived, RawRecord, batchLabelProblem, isValidLineage } from '@ratchet/contracts';
 import { OBJECT_STORE, EventPublisher, LineageProjection, SERVICE_CONFIG } from '@ratchet/service-kit';
 import { ObjectStore } from '@ratchet/objectstore';
 import { IngestConfig, recordLimits } from './config';
@@ -26,6 +26,11 @@ export interface IngestRequest {
   rawAt?: (position: number) => string | undefined;
   /** Where rejected records went when the caller put them somewhere (the dead-letter topic); else an object is written. */
   rejectedTo?: string;
+  /**
+   * What people call the batch (the folder, the upload's `label`, the seal message's), already
+   * valid (BatchLabelSchema). Only a display name: the batch id and duplicate detection ignore it.
+   */
+  label?: string;
 }
 
 export type SplitInfo = DataBatchArrived['train'];
@@ -42,9 +47,10 @@ export type IngestOutcome =
       heldOut: SplitInfo;
       rejected: Rejection[];
       rejectedTo?: string;
+      label?: string;
     }
   | { status: 'duplicate'; duplicateOf: string; rejected: Rejection[] }
-  | { status: 'rejected'; batchId: string; eventId: string; rejected: Rejection[]; rejectedTo: string };
+  | { status: 'rejected'; batchId: string; eventId: string; rejected: Rejection[]; rejectedTo: string; label?: string };
 
 export interface DirectoryOutcome {
   folder: string;
@@ -67,9 +73,13 @@ export class IngestService {
     private readonly metrics: IngestMetrics,
   ) {}
 
-  /** An HTTP upload: JSON lines or plain text, as named by its content type. */
-  async ingestUpload(lineage: string, body: string | Uint8Array, contentType: string | undefined): Promise<IngestOutcome> {
+  /** An HTTP upload: JSON lines or plain text, as named by its content type; `label` names the batch for people (400 when invalid). */
+  async ingestUpload(lineage: string, body: string | Uint8Array, contentType: string | undefined, label?: string): Promise<IngestOutcome> {
     assertLineage(lineage);
+    if (label !== undefined) {
+      const problem = batchLabelProblem(label);
+      if (problem) throw new BadRequestException(problem);
+    }
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     const limits = recordLimits(this.config);
     if (bytes.byteLength > limits.maxBatchBytes) {
@@ -88,10 +98,10 @@ export class IngestService {
       throw new UnsupportedMediaTypeException(`send application/x-ndjson (one JSON record per line) or text/plain, not "${type || 'nothing'}"`);
     }
     if (parsed.records.length === 0 && parsed.rejected.length === 0) throw new BadRequestException('the batch is empty');
-    return this.ingest({ lineage, ...parsed, source: 'http', sent: bytes, ...(rawAt ? { rawAt } : {}) });
+    return this.ingest({ lineage, ...parsed, source: 'http', sent: bytes, ...(rawAt ? { rawAt } : {}), ...(label !== undefined ? { label } : {}) });
   }
 
-  /** Every sub-folder of `dir` (in name order) as one batch; see readDirectoryBatches for the layout. */
+  /** Every sub-folder of `dir` (in name order) as one batch, labelled by the sub-folder's name; see readDirectoryBatches for the layout. */
   async ingestDirectory(dir: string, lineage: string): Promise<DirectoryOutcome[]> {
     assertLineage(lineage);
     const path = this.allowedPath(dir);
@@ -103,7 +113,8 @@ export class IngestService {
     const out: DirectoryOutcome[] = [];
     for (const batch of batches) {
       const sent = batch.records.map((r) => r.record.text).join('\u0000');
-      out.push({ folder: batch.folder, outcome: await this.ingest({ lineage, records: batch.records, rejected: batch.rejected, source: 'directory', sent }) });
+      const label = batch.label !== undefined ? { label: batch.label } : {};
+      out.push({ folder: batch.folder, outcome: await this.ingest({ lineage, records: batch.records, rejected: batch.rejected, source: 'directory', sent, ...label }) });
     }
     return out;
   }
@@ -121,6 +132,7 @@ export class IngestService {
 
   private async ingestNow(request: IngestRequest): Promise<IngestOutcome> {
     const { lineage, source } = request;
+    const label = request.label !== undefined ? { label: request.label } : {};
     const rejected = [...request.rejected];
     for (const r of request.rejected) this.metrics.recordsRejected.inc({ source, code: r.code });
     if (request.records.length < MIN_BATCH_RECORDS) {
@@ -136,6 +148,7 @@ export class IngestService {
     const batchId = batchIdOf(contentHash);
     const known = this.projection.get(lineage).contentHashes[contentHash];
     if (known) {
+      // a label sent with known content names nothing new: the first arrival's label stays
       this.metrics.batches.inc({ source, outcome: 'duplicate' });
       return { status: 'duplicate', duplicateOf: known, rejected };
     }
@@ -156,6 +169,7 @@ export class IngestService {
       heldOut,
       source,
       ...(rejectedTo ? { rejectedTo } : {}),
+      ...label,
     };
     // the id derives from the batch, so a retried upload (or a Kafka replay) is deduplicated by the log too
     const event = this.publisher.originate('DataBatchArrived', data, lineage, batchId, `data-batch-arrived:${batchId}`);
@@ -164,8 +178,8 @@ export class IngestService {
     this.metrics.recordsAccepted.inc({ source }, records.length);
     this.metrics.bytes.inc({ source }, data.bytes);
     this.metrics.batches.inc({ source, outcome: 'arrived' });
-    this.logger.log({ msg: 'batch arrived', lineage, batchId, source, records: records.length, rejected: rejected.length, moved: split.moved });
-    return { status: 'accepted', batchId, eventId: event.id, records: data.records, bytes: data.bytes, contentSha256: contentHash, train, heldOut, rejected, ...(rejectedTo ? { rejectedTo } : {}) };
+    this.logger.log({ msg: 'batch arrived', lineage, batchId, source, records: records.length, rejected: rejected.length, moved: split.moved, ...label });
+    return { status: 'accepted', batchId, eventId: event.id, records: data.records, bytes: data.bytes, contentSha256: contentHash, train, heldOut, rejected, ...(rejectedTo ? { rejectedTo } : {}), ...label };
   }
 
   private async putSplit(key: string, records: readonly RawRecord[]): Promise<SplitInfo> {
@@ -183,11 +197,12 @@ export class IngestService {
     const batchId = rejectedBatchIdOf(lineage, request.sent);
     const rejectedTo = await this.keepRejected(request, rejected, batchId);
     const reasons = rejected.map(({ position, field, code, reason }) => ({ position, field, reason: `${code}: ${reason}` }));
-    const event = this.publisher.originate('BatchRejected', { batchId, lineage, reasons, rejectedTo }, lineage, batchId, `batch-rejected:${batchId}`);
+    const label = request.label !== undefined ? { label: request.label } : {};
+    const event = this.publisher.originate('BatchRejected', { batchId, lineage, reasons, rejectedTo, ...label }, lineage, batchId, `batch-rejected:${batchId}`);
     await this.publisher.publish(event);
     this.metrics.batches.inc({ source, outcome: 'rejected' });
-    this.logger.warn({ msg: 'batch rejected', lineage, batchId, source, rejected: rejected.length, rejectedTo });
-    return { status: 'rejected', batchId, eventId: event.id, rejected, rejectedTo };
+    this.logger.warn({ msg: 'batch rejected', lineage, batchId, source, rejected: rejected.length, rejectedTo, ...label });
+    return { status: 'rejected', batchId, eventId: event.id, rejected, rejectedTo, ...label };
   }
 
   /** Where the rejected records are kept with their reasons: the caller's place (the dead-letter topic), else an object. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
-import { lineageStory } from './__fixtures__/lineage-story';
+import { STORY_LABELS, lineageStory } from './__fixtures__/lineage-story';
 import { RunningRegistry, appendAll, projected, startRegistry } from './__fixtures__/registry-app';
 import { loadRegistryConfig } from './config';
 import { dumpReadModels } from './db/canonical-dump';
@@ -54,11 +54,38 @@ describe('registry read models on PostgreSQL', () => {
       ]);
       const pending = await db.driver.createSchemaBuilder().log();
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+      const labelColumn = async () =>
+        db.query(`SELECT data_type, is_nullable FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'batches' AND column_name = 'label'`, [schema]);
+      expect(await labelColumn()).toEqual([{ data_type: 'text', is_nullable: 'YES' }]);
+      // down, one migration at a time: first the batch label, then every table
+      await db.undoLastMigration();
+      expect(await labelColumn()).toEqual([]);
       await db.undoLastMigration();
       const left = await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema]);
       expect(left.map((t: { table_name: string }) => t.table_name)).toEqual(['registry_migrations']);
       await db.runMigrations();
       expect(await db.showMigrations()).toBe(false);
+      expect(await labelColumn()).toEqual([{ data_type: 'text', is_nullable: 'YES' }]);
+      expect((await db.driver.createSchemaBuilder().log()).upQueries).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('adds the batch label to a database projected before it, keeping its rows (unlabelled), and drops it again', async () => {
+    const schema = freshSchema();
+    const db = await openDataSource({ kind: 'postgres', url: databaseUrl, schema });
+    try {
+      await db.undoLastMigration(); // the database as it was before labels
+      await db.query(`INSERT INTO "${schema}".batches (lineage, batch_id, seq, status, records, source) VALUES ('lin', 'b1', 0, 'pending', 10, 'http')`);
+      await db.runMigrations();
+      expect(await db.query(`SELECT batch_id, status, records, source, label FROM "${schema}".batches`)).toEqual([{ batch_id: 'b1', status: 'pending', records: 10, source: 'http', label: null }]);
+      expect((await new RegistryQueries(db).matrix('lin')).evalSetLabels).toEqual([null]);
+      await db.query(`UPDATE "${schema}".batches SET label = 'era 1' WHERE batch_id = 'b1'`);
+      expect((await new RegistryQueries(db).matrix('lin')).evalSetLabels).toEqual(['era 1']);
+      await db.undoLastMigration();
+      expect(await db.query(`SELECT * FROM "${schema}".batches`)).toEqual([expect.objectContaining({ batch_id: 'b1', records: 10 })]);
+      expect(Object.keys((await db.query(`SELECT * FROM "${schema}".batches`))[0])).not.toContain('label');
     } finally {
       await db.destroy();
     }
@@ -87,10 +114,26 @@ describe('registry read models on PostgreSQL', () => {
       });
       const matrix = (await request(r.server as never).get('/lineages/other/matrix').expect(200)).body;
       expect(matrix.rows.map((row: { checkpointId: string }) => row.checkpointId)).toEqual(['other-c1', 'other-c2', 'other-c3']);
+      expect(matrix.evalSetLabels).toEqual([STORY_LABELS.b1, STORY_LABELS.b2, null, null]);
+      const detail = (await request(r.server as never).get('/lineages/lin').expect(200)).body;
+      expect(detail.batches.map((b: { batchId: string; label: string | null }) => [b.batchId, b.label])).toEqual([
+        ['b1', STORY_LABELS.b1],
+        ['b2', STORY_LABELS.b2],
+        ['b-bad', STORY_LABELS['b-bad']],
+        ['b3', null],
+        ['b4', null],
+      ]);
+      const checkpoints = (await request(r.server as never).get('/lineages/lin/checkpoints').expect(200)).body;
+      expect(checkpoints.map((c: { checkpointId: string; batchLabel: string | null }) => [c.checkpointId, c.batchLabel])).toEqual([
+        ['c1', STORY_LABELS.b1],
+        ['c2', STORY_LABELS.b2],
+        ['c3', null],
+      ]);
       expect(matrix.promoted.bpb.bwt).toBeCloseTo(-0.03, 9);
 
       const before = await dumpReadModels(r.readModels.db.manager);
       expect(before['processed_events']).toHaveLength((await r.log.read()).length);
+      expect(before['batches']!.filter((b) => b['label'] !== null)).toHaveLength(2 * 3); // the labels are part of what is rebuilt
 
       // the same events again (re-delivery): nothing changes
       const again = await Promise.all(events.map((event) => r.readModels.project(event)));

@@ -19,10 +19,11 @@ export const sampleEvents = (): AnyEvent[] => [
       train: { key: 'b/train.jsonl', sha256: sha, records: 9, bytes: 900 },
       heldOut: { key: 'b/heldout.jsonl', sha256: sha, records: 1, bytes: 100 },
       source: 'http',
+      label: '1790-1800 Federalist era',
     },
     origin,
   ),
-  createEvent('BatchRejected', { batchId: 'batch-2', lineage: 'sotu-gpt', reasons: [{ position: 3, field: 'text', reason: 'is required' }], rejectedTo: 'ratchet.records.dlq' }, origin),
+  createEvent('BatchRejected', { batchId: 'batch-2', lineage: 'sotu-gpt', reasons: [{ position: 3, field: 'text', reason: 'is required' }], rejectedTo: 'ratchet.records.dlq', label: 'late upload' }, origin),
   createEvent('IncrementStarted', { batchId: 'batch-1', checkpointId: 'ck-1', parentId: null, strategy: { replay: 0.05 }, lrSchedule: { kind: 'rewarm' } }, origin),
   createEvent(
     'CheckpointSaved',

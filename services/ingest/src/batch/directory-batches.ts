@@ -3,7 +3,7 @@
  * sub-folder per batch in name order, `.txt` files (one document each) and `.jsonl` files (one
  * `{"text": ...}` per line). Documents longer than `maxChars` are cut by `chunkRecords`, as the benchmark does.
  */
-import { DecodeError, RecordLimits } from '@ratchet/contracts';
+import { BATCH_LABEL_MAX, DecodeError, RecordLimits } from '@ratchet/contracts';
 import { chunkRecords, loadCorpusDir } from '@ratchet/continual';
 import { PositionedRecord, checkRecord } from './parse-upload';
 import { Rejection, rejectionOf } from './rejection';
@@ -11,6 +11,8 @@ import { Rejection, rejectionOf } from './rejection';
 export interface DirectoryBatch {
   /** The sub-folder's name. */
   folder: string;
+  /** The batch's label: the folder's name made a valid one (labelOfFolder); absent when nothing of it is left. */
+  label?: string;
   path: string;
   records: PositionedRecord[];
   rejected: Rejection[];
@@ -30,6 +32,25 @@ export async function readDirectoryBatches(dir: string, lineage: string, limits:
       if (checked instanceof DecodeError) rejected.push(rejectionOf(i + 1, checked));
       else records.push({ position: i + 1, record: checked });
     });
-    return { folder: batch.id, path, records, rejected };
+    const label = labelOfFolder(batch.id);
+    return { folder: batch.id, path, records, rejected, ...(label !== undefined ? { label } : {}) };
   });
+}
+
+/**
+ * A folder's name as a batch label (BatchLabelSchema): control characters (a file system allows
+ * even a newline) become spaces, and a name longer than BATCH_LABEL_MAX is cut, ending in "…".
+ * Undefined when only blanks are left.
+ */
+export function labelOfFolder(name: string): string | undefined {
+  const clean = name.replace(/\p{Cc}/gu, ' ').trim();
+  if (clean.length === 0) return undefined;
+  if (clean.length <= BATCH_LABEL_MAX) return clean;
+  // cut on a code point boundary, so that no half of a surrogate pair is left
+  let cut = '';
+  for (const point of clean) {
+    if (cut.length + point.length > BATCH_LABEL_MAX - 1) break;
+    cut += point;
+  }
+  return `${cut.trimEnd()}…`;
 }

@@ -1,6 +1,7 @@
 // HTTP upload of a batch, and (when enabled) ingest of a folder on the server's disk.
-import { Body, Controller, Headers, HttpCode, HttpStatus, NotFoundException, Inject, Param, Post, Res, UnprocessableEntityException, BadRequestException } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, HttpCode, HttpStatus, NotFoundException, Inject, Param, Post, Query, Res, UnprocessableEntityException, BadRequestException } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { BATCH_LABEL_MAX } from '@ratchet/contracts';
 import type { Response } from 'express';
 import { SERVICE_CONFIG } from '@ratchet/service-kit';
 import { IngestConfig } from '../config';
@@ -18,18 +19,28 @@ export class BatchesHttpController {
   @ApiOperation({ summary: 'Upload a batch: JSON lines (one record per line) or plain text (cut at paragraph breaks)' })
   @ApiConsumes('application/x-ndjson', 'application/jsonl', 'text/plain')
   @ApiBody({ schema: { type: 'string' } })
-  @ApiResponse({ status: 202, description: '{batchId, records, rejected: [{position, field, code, reason}], train, heldOut}' })
+  @ApiQuery({
+    name: 'label',
+    required: false,
+    description: `What people call the batch (shown by the registry and its dashboard instead of the id): 1 to ${BATCH_LABEL_MAX} characters, no control characters. The batch id stays content-derived.`,
+    schema: { type: 'string', minLength: 1, maxLength: BATCH_LABEL_MAX },
+  })
+  @ApiResponse({ status: 202, description: '{batchId, records, rejected: [{position, field, code, reason}], train, heldOut, label?}' })
   @ApiResponse({ status: 200, description: '{duplicateOf}: the same content arrived before; nothing emitted' })
+  @ApiResponse({ status: 400, description: 'invalid lineage or label, or an empty body' })
   @ApiResponse({ status: 413, description: 'larger than RATCHET_INGEST_MAX_BATCH_BYTES' })
   @ApiResponse({ status: 422, description: 'no valid record left; BatchRejected emitted' })
   async upload(
     @Param('lineage') lineage: string,
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
+    @Query('label') label: unknown,
     @Res({ passthrough: true }) res: Response,
   ): Promise<object> {
+    // `?label=a&label=b` or `?label[x]=` parse to an array or object: one label, as text, or none
+    if (label !== undefined && typeof label !== 'string') throw new BadRequestException('label must be given once, as text');
     const raw = typeof body === 'string' || Buffer.isBuffer(body) ? body : '';
-    return answer(await this.ingest.ingestUpload(lineage, raw, contentType), res);
+    return answer(await this.ingest.ingestUpload(lineage, raw, contentType, label), res);
   }
 
   @Post('batches\\:from-directory')

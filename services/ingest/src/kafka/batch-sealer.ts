@@ -5,7 +5,7 @@
  *   - by time: once `windowMs` have passed since its first record, checked when the next record
  *     arrives (on the records' own timestamps) and by `due(now)` on a timer, but only when it holds
  *     at least `minRecords` (a lone record waits for company: a batch needs a train and a held-out record);
- *   - by a seal message for the lineage, whatever it holds.
+ *   - by a seal message for the lineage, whatever it holds; only a seal message can name (label) the batch.
  * Measuring the window on the records' Kafka timestamps means a replay after a crash re-forms the
  * same batches, hence the same content-derived batch ids. No clock inside: callers pass times in.
  */
@@ -27,6 +27,8 @@ export interface SealedBatch<T> {
   reason: SealReason;
   /** Time of the first record. */
   openedAt: number;
+  /** What people call the batch: the seal message's label, when it gave one. */
+  label?: string;
 }
 
 interface OpenBatch<T> {
@@ -61,9 +63,11 @@ export class BatchSealer<T> {
     return sealed;
   }
 
-  /** A seal message: the open batch of `lineage`, whatever its size; null when nothing is buffered. */
-  seal(lineage: string): SealedBatch<T> | null {
-    return this.open.has(lineage) ? this.take(lineage, 'message') : null;
+  /** A seal message (naming the batch `label`, when given): the open batch of `lineage`, whatever its size; null when nothing is buffered. */
+  seal(lineage: string, label?: string): SealedBatch<T> | null {
+    if (!this.open.has(lineage)) return null;
+    const batch = this.take(lineage, 'message');
+    return label === undefined ? batch : { ...batch, label };
   }
 
   /** Batches whose window has passed by `now` (the timer's check). */

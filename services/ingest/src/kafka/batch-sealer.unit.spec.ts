@@ -73,6 +73,17 @@ describe('BatchSealer', () => {
     expect(sealer.seal('never-seen')).toBeNull();
   });
 
+  it('gives the sealed batch the seal message\'s label, and a batch sealed otherwise none', () => {
+    const sealer = new BatchSealer<string>(limits);
+    sealer.add('a', 'r1', 10, 0);
+    sealer.add('a', 'r2', 10, 0);
+    expect(sealer.seal('a', 'era1-1790-1835')).toMatchObject({ lineage: 'a', items: ['r1', 'r2'], reason: 'message', label: 'era1-1790-1835' });
+    sealer.add('a', 'r3', 10, 0);
+    expect(sealer.seal('a')).not.toHaveProperty('label');
+    for (const r of ['r4', 'r5']) sealer.add('a', r, 10, 0);
+    expect(sealer.add('a', 'r6', 10, 0)[0]).not.toHaveProperty('label');
+  });
+
   it('refuses limits that are not positive', () => {
     expect(() => new BatchSealer({ maxRecords: 0, maxBytes: 1, windowMs: 1 })).toThrow(RangeError);
   });

@@ -5,6 +5,7 @@ import {
   RawRecord,
   RecordLimits,
   SEAL_HEADER,
+  batchLabelProblem,
   decodeUtf8,
   isValidLineage,
   parseJson,
@@ -19,7 +20,11 @@ export interface RecordMessage {
 
 export type Classified =
   | { kind: 'record'; record: RawRecord; bytes: number }
-  | { kind: 'seal'; lineage: string }
+  /**
+   * `label` names the sealed batch; `labelError` says why the message's label was not taken (the
+   * seal still holds: dropping it for a bad display name would hold valid records back).
+   */
+  | { kind: 'seal'; lineage: string; label?: string; labelError?: DecodeError }
   | { kind: 'invalid'; error: DecodeError; lineage: string | null };
 
 const headerText = (value: Buffer | string | (Buffer | string)[] | undefined): string | undefined => {
@@ -45,7 +50,7 @@ export function classifyMessage(message: RecordMessage, limits: RecordLimits): C
   const json = parseJson(text.value);
   if (!json.ok) return { kind: 'invalid', error: json.error, lineage: key };
   const value = json.value;
-  if (isObject(value) && value.seal === true) return sealOf(value.lineage, key);
+  if (isObject(value) && value.seal === true) return sealOf(value.lineage, key, value);
   const withLineage = isObject(value) && !('lineage' in value) && key ? { ...value, lineage: key } : value;
   const record = validateRecord(withLineage);
   if (!record.ok) return { kind: 'invalid', error: record.error, lineage: key };
@@ -55,12 +60,15 @@ export function classifyMessage(message: RecordMessage, limits: RecordLimits): C
   return { kind: 'record', record: record.value, bytes };
 }
 
-function sealOf(lineage: unknown, key: string | null): Classified {
+function sealOf(lineage: unknown, key: string | null, value?: Record<string, unknown>): Classified {
   const name = typeof lineage === 'string' && lineage.length > 0 ? lineage : key;
   if (name === null || !isValidLineage(name)) {
     return { kind: 'invalid', error: new DecodeError('invalid-field', 'lineage', 'a seal message must name a valid lineage'), lineage: key };
   }
-  return { kind: 'seal', lineage: name };
+  if (value === undefined || !('label' in value) || value.label === undefined || value.label === null) return { kind: 'seal', lineage: name };
+  const problem = typeof value.label === 'string' ? batchLabelProblem(value.label) : 'label must be a string';
+  if (problem) return { kind: 'seal', lineage: name, labelError: new DecodeError('invalid-field', 'label', `${problem}; the batch was sealed without a label`) };
+  return { kind: 'seal', lineage: name, label: value.label as string };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

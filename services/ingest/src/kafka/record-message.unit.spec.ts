@@ -21,6 +21,16 @@ describe('classifyMessage', () => {
     expect(classify(msg({ seal: true }, null))).toMatchObject({ kind: 'invalid', error: { field: 'lineage' } });
   });
 
+  it('takes the label of a seal message; a bad one leaves the seal standing, unlabelled, with the reason', () => {
+    expect(classify(msg({ seal: true, lineage: 'sotu', label: 'era1-1790-1835' }))).toEqual({ kind: 'seal', lineage: 'sotu', label: 'era1-1790-1835' });
+    expect(classify(msg({ seal: true, label: null }))).toEqual({ kind: 'seal', lineage: 'sotu' });
+    const bad = classify(msg({ seal: true, label: 'two\nlines' }));
+    expect(bad).toMatchObject({ kind: 'seal', lineage: 'sotu', labelError: { code: 'invalid-field', field: 'label', reason: 'label must not contain control characters; the batch was sealed without a label' } });
+    expect(bad).not.toHaveProperty('label');
+    expect(classify(msg({ seal: true, label: 7 }))).toMatchObject({ kind: 'seal', labelError: { field: 'label', reason: expect.stringContaining('label must be a string') } });
+    expect(classify(msg({ seal: true, label: '' }))).toMatchObject({ kind: 'seal', labelError: { reason: expect.stringContaining('label must not be empty') } });
+  });
+
   it('refuses bad records with code, field and reason', () => {
     expect(classify(msg('{not json'))).toMatchObject({ kind: 'invalid', error: { code: 'malformed-json' } });
     expect(classify(msg({ text: '', lineage: 'sotu' }))).toMatchObject({ kind: 'invalid', error: { code: 'invalid-field', field: 'text' } });

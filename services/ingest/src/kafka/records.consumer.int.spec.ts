@@ -59,13 +59,15 @@ describe('Kafka records consumer', () => {
   const arrivals = async (log: EventLog) =>
     (await log.read()).map((s) => s.event).filter((e): e is EventOf<'DataBatchArrived'> => e.name === 'DataBatchArrived');
 
-  it('seals by seal message, stores and announces the batches, dead-letters every bad record with its reason, commits, and a replay adds nothing', async () => {
+  it('seals by seal message (with its label), stores and announces the batches, dead-letters every bad record with its reason, commits, and a replay adds nothing', async () => {
     let app: INestApplication = await start();
     const producer = connection.producer();
     await producer.connect();
     const record = (lineage: string, text: string) => ({ key: lineage, value: JSON.stringify({ text, lineage }) });
     const aTexts = Array.from({ length: 5 }, (_, i) => `kafka-a record ${i}`);
     const bTexts = Array.from({ length: 3 }, (_, i) => `kafka-b record ${i}`);
+    const dTexts = ['kafka-d record 0', 'kafka-d record 1'];
+    const badLabelSeal = JSON.stringify({ seal: true, lineage: 'kafka-d', label: 'two\nlines' });
     await producer.send({
       topic: recordsTopic,
       messages: [
@@ -76,9 +78,12 @@ describe('Kafka records consumer', () => {
         { key: 'kafka-b', value: JSON.stringify({ text: 'wrong partition', lineage: 'kafka-a' }) },
         ...aTexts.slice(3).map((t) => record('kafka-a', t)),
         { key: 'kafka-c', value: JSON.stringify({ text: 'a lonely record', lineage: 'kafka-c' }) },
+        ...dTexts.map((t) => record('kafka-d', t)),
         { key: 'kafka-a', value: '', headers: { [SEAL_HEADER]: 'kafka-a' } },
-        { key: 'kafka-b', value: JSON.stringify({ seal: true, lineage: 'kafka-b' }) },
-        { key: 'kafka-c', value: JSON.stringify({ seal: true, lineage: 'kafka-c' }) },
+        { key: 'kafka-b', value: JSON.stringify({ seal: true, lineage: 'kafka-b', label: 'kafka b, first of the day' }) },
+        { key: 'kafka-c', value: JSON.stringify({ seal: true, lineage: 'kafka-c', label: 'lonely' }) },
+        // a bad label: the batch is still sealed (unlabelled), the seal message is dead-lettered with the reason
+        { key: 'kafka-d', value: badLabelSeal },
       ],
     });
     await producer.disconnect();
@@ -88,12 +93,15 @@ describe('Kafka records consumer', () => {
     expect([log.constructor.name, store.constructor.name]).toEqual(['KafkaEventLog', 'S3ObjectStore']);
     const arrived = await waitFor(async () => {
       const a = await arrivals(log);
-      return a.length >= 2 ? a : null;
-    }, 30_000, 'DataBatchArrived for kafka-a and kafka-b');
+      return a.length >= 3 ? a : null;
+    }, 30_000, 'DataBatchArrived for kafka-a, kafka-b and kafka-d');
     const byLineage = Object.fromEntries(arrived.map((e) => [e.subject, e.data]));
     expect(byLineage['kafka-a']).toMatchObject({ records: 5, source: 'kafka' });
-    expect(byLineage['kafka-b']).toMatchObject({ records: 3, source: 'kafka' });
-    for (const [lineage, texts] of [['kafka-a', aTexts], ['kafka-b', bTexts]] as const) {
+    expect(byLineage['kafka-a']).not.toHaveProperty('label'); // the header form names no batch
+    expect(byLineage['kafka-b']).toMatchObject({ records: 3, source: 'kafka', label: 'kafka b, first of the day' });
+    expect(byLineage['kafka-d']).toMatchObject({ records: 2, source: 'kafka' });
+    expect(byLineage['kafka-d']).not.toHaveProperty('label');
+    for (const [lineage, texts] of [['kafka-a', aTexts], ['kafka-b', bTexts], ['kafka-d', dTexts]] as const) {
       const data = byLineage[lineage]!;
       const stored: string[] = [];
       for (const split of [data.train, data.heldOut]) {
@@ -104,8 +112,9 @@ describe('Kafka records consumer', () => {
 
     const rejectedC = await waitFor(async () => (await log.read()).map((s) => s.event).find((e) => e.name === 'BatchRejected' && e.subject === 'kafka-c'), 30_000, 'BatchRejected for kafka-c');
     expect(rejectedC.name === 'BatchRejected' && rejectedC.data.rejectedTo).toBe(deadLetterTopic);
+    expect(rejectedC.name === 'BatchRejected' && rejectedC.data.label).toBe('lonely');
 
-    const dead = await readDeadLetters(4);
+    const dead = await readDeadLetters(5);
     const summary = dead.map((m) => ({ code: header(m, DEAD_LETTER_HEADERS.code), field: header(m, DEAD_LETTER_HEADERS.field), value: m.value?.toString() }));
     expect(summary).toEqual(
       expect.arrayContaining([
@@ -113,8 +122,11 @@ describe('Kafka records consumer', () => {
         { code: 'invalid-field', field: 'text', value: JSON.stringify({ text: '', lineage: 'kafka-a' }) },
         { code: 'invalid-field', field: 'key', value: JSON.stringify({ text: 'wrong partition', lineage: 'kafka-a' }) },
         { code: 'batch-too-small', field: '', value: JSON.stringify({ text: 'a lonely record', lineage: 'kafka-c' }) },
+        { code: 'invalid-field', field: 'label', value: badLabelSeal },
       ]),
     );
+    const labelLetter = dead.find((m) => header(m, DEAD_LETTER_HEADERS.field) === 'label')!;
+    expect(header(labelLetter, DEAD_LETTER_HEADERS.reason)).toBe('label must not contain control characters; the batch was sealed without a label');
     for (const m of dead) {
       expect(header(m, DEAD_LETTER_HEADERS.reason)!.length).toBeGreaterThan(0);
       expect(header(m, DEAD_LETTER_HEADERS.sourceTopic)).toBe(recordsTopic);

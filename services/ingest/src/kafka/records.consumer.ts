@@ -126,7 +126,10 @@ export class RecordsConsumer implements OnApplicationBootstrap, BeforeApplicatio
           break;
         case 'seal': {
           this.offsets.seen(partition, offset, false);
-          const batch = this.sealer.seal(classified.lineage);
+          // a bad label does not hold the batch back: it is sealed unlabelled, and the seal message
+          // goes to the dead letters with the reason, so that the producer learns of it
+          if (classified.labelError) await this.sendDeadLetter(message, classified.labelError, { topic, partition, offset: message.offset });
+          const batch = this.sealer.seal(classified.lineage, classified.label);
           if (batch) await this.process(batch);
           break;
         }
@@ -167,15 +170,21 @@ export class RecordsConsumer implements OnApplicationBootstrap, BeforeApplicatio
     }
     const records = batch.items.map((item, i) => ({ position: i + 1, record: item.record }));
     const sent = batch.items.map((item) => canonicalRecord(item.record)).join('\n');
-    const outcome = await this.ingest.ingest({ lineage, records, rejected: [], source: 'kafka', sent, rejectedTo: this.topics.deadLetter });
+    const label = batch.label !== undefined ? { label: batch.label } : {};
+    const outcome = await this.ingest.ingest({ lineage, records, rejected: [], source: 'kafka', sent, rejectedTo: this.topics.deadLetter, ...label });
     this.offsets.release(batch.items.map((item) => ({ partition: item.partition, offset: Number(item.offset) })));
-    this.logger.log({ msg: 'sealed', lineage, reason: batch.reason, records: batch.items.length, status: outcome.status });
+    this.logger.log({ msg: 'sealed', lineage, reason: batch.reason, records: batch.items.length, status: outcome.status, ...label });
   }
 
   private async deadLetter(message: RecordMessage, error: { code: string; field: string; reason: string }, from: { topic: string; partition: number; offset: string }): Promise<void> {
+    await this.sendDeadLetter(message, error, from);
+    this.metrics.recordsRejected.inc({ source: 'kafka', code: error.code });
+  }
+
+  /** Copies a message to the dead letters with the reason; a record's copy is counted as a rejected record too (deadLetter), a seal message's is not. */
+  private async sendDeadLetter(message: RecordMessage, error: { code: string; field: string; reason: string }, from: { topic: string; partition: number; offset: string }): Promise<void> {
     await this.producer!.send({ topic: this.topics.deadLetter, messages: [deadLetterOf(message, error, from)] });
     this.metrics.deadLettered.inc({ code: error.code });
-    this.metrics.recordsRejected.inc({ source: 'kafka', code: error.code });
   }
 
   private async commit(): Promise<void> {

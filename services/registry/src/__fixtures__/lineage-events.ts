@@ -25,7 +25,7 @@ export class LineageEvents {
     return this.event('LineageConfigured', { lineage: this.lineage, preset, modelOverrides: {}, strategy: {}, training: {}, policy });
   }
 
-  arrived(batchId: string, content = batchId): AnyEvent {
+  arrived(batchId: string, content = batchId, label?: string): AnyEvent {
     const hex = Buffer.from(content).toString('hex').padEnd(64, '0').slice(0, 64);
     return this.event('DataBatchArrived', {
       batchId,
@@ -37,11 +37,12 @@ export class LineageEvents {
       train: { key: `batches/${batchId}/train`, sha256: sha('a'), records: 9, bytes: 90 },
       heldOut: { key: `batches/${batchId}/held-out`, sha256: sha('b'), records: 1, bytes: 10 },
       source: 'test',
+      ...(label !== undefined ? { label } : {}),
     });
   }
 
-  refused(batchId: string): AnyEvent {
-    return this.event('BatchRejected', { batchId, lineage: this.lineage, reasons: [{ position: 3, field: 'text', reason: 'empty' }], rejectedTo: 'dead-letters' });
+  refused(batchId: string, label?: string): AnyEvent {
+    return this.event('BatchRejected', { batchId, lineage: this.lineage, reasons: [{ position: 3, field: 'text', reason: 'empty' }], rejectedTo: 'dead-letters', ...(label !== undefined ? { label } : {}) });
   }
 
   started(batchId: string, checkpointId: string, parentId: string | null): AnyEvent {

@@ -51,6 +51,8 @@ export class BatchRow {
   @Column({ ...json, name: 'failure' }) failure!: { reason: string; message: string; retryable: boolean; at: string } | null;
   /** Reasons of a BatchRejected, with where the records went. */
   @Column({ ...json, name: 'refusal' }) refusal!: { reasons: unknown[]; rejectedTo: string; at: string } | null;
+  /** What people call the batch (the `label` of DataBatchArrived or BatchRejected); a display name, the id stays the key. */
+  @Column({ ...text, name: 'label' }) label!: string | null;
 }
 
 @Entity('checkpoints')

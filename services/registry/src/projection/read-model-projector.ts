@@ -109,7 +109,7 @@ export class ReadModelProjector {
     if (existing?.eventId) return; // re-delivered under another event id
     // Content sent before under another batch id is not a new batch (as in evolve).
     if (!existing && (await this.em.existsBy(BatchRow, { lineage: lineage.name, contentSha256: d.contentSha256 }))) return;
-    const row = existing ?? Object.assign(new BatchRow(), { lineage: lineage.name, batchId: d.batchId, seq: await this.nextSeq(BatchRow, lineage.name), checkpointId: null, parentId: null, increment: null, failure: null, refusal: null });
+    const row = existing ?? Object.assign(new BatchRow(), { lineage: lineage.name, batchId: d.batchId, seq: await this.nextSeq(BatchRow, lineage.name), checkpointId: null, parentId: null, increment: null, failure: null, refusal: null, label: null });
     Object.assign(row, {
       status: 'pending',
       records: d.records,
@@ -121,6 +121,8 @@ export class ReadModelProjector {
       source: d.source,
       arrivedAt: event.time,
       eventId: event.id,
+      // a label of a refusal under this id before stays unless the arrival names the batch itself
+      label: d.label ?? row.label,
     });
     await this.em.save(row);
     lineage.batchCount += 1;
@@ -132,6 +134,7 @@ export class ReadModelProjector {
     const existing = await this.em.findOneBy(BatchRow, { lineage: lineage.name, batchId: d.batchId });
     if (existing) {
       existing.refusal ??= refusal;
+      existing.label ??= d.label ?? null;
       await this.em.save(existing);
       return;
     }
@@ -154,6 +157,7 @@ export class ReadModelProjector {
       increment: null,
       failure: null,
       refusal,
+      label: d.label ?? null,
     });
     await this.em.save(row);
     lineage.refusedBatchCount += 1;

@@ -1,7 +1,7 @@
 import { AnyEvent } from '@ratchet/contracts';
 import { DataSource } from 'typeorm';
 import { LineageEvents } from '../__fixtures__/lineage-events';
-import { lineageStory } from '../__fixtures__/lineage-story';
+import { STORY_LABELS, lineageStory } from '../__fixtures__/lineage-story';
 import { openDataSource } from '../db/data-source';
 import { clearReadModels, dumpReadModels } from '../db/canonical-dump';
 import { RegistryQueries } from '../queries/registry-queries';
@@ -37,12 +37,12 @@ describe('read-model projection', () => {
       config: { preset: 'tiny', policy: { retentionTolerance: 0.02 } },
       counts: { batches: 4, refusedBatches: 1, checkpoints: 3, failed: 1, promoted: 2, rejected: 1, rollbacks: 1 },
     });
-    expect(lin!.batches.map((b) => [b.batchId, b.status])).toEqual([
-      ['b1', 'promoted'],
-      ['b2', 'promoted'],
-      ['b-bad', 'refused'],
-      ['b3', 'rejected'],
-      ['b4', 'failed'],
+    expect(lin!.batches.map((b) => [b.batchId, b.status, b.label])).toEqual([
+      ['b1', 'promoted', STORY_LABELS.b1],
+      ['b2', 'promoted', STORY_LABELS.b2],
+      ['b-bad', 'refused', STORY_LABELS['b-bad']],
+      ['b3', 'rejected', null],
+      ['b4', 'failed', null],
     ]);
 
     const [c3] = await queries.checkpointsById('c3');
@@ -50,16 +50,27 @@ describe('read-model projection', () => {
       lineage: 'lin',
       parentId: 'c2',
       batchId: 'b3',
+      batchLabel: null,
       backend: 'wasm',
       config: { strategy: { replay: 0.05 }, lrSchedule: { peak: 3e-4 }, lineage: { preset: 'tiny' } },
       train: { steps: 10, tokens: 1000, trainLoss: 2.5, wallTimeMs: 1234 },
       decision: { outcome: 'rejected', rules: [{ rule: 'retention', passed: false, value: 0.05, threshold: 0.02, evalSet: 'b1' }], by: 'ratchet/registry', eventId: 'decision:c3' },
       isChampion: false,
     });
-    expect(c3!.scores!.sets.map((s) => [s.evalSet, s.isNew, s.candidate.bpb, s.baseline?.bpb, s.untrained?.bpb])).toEqual([
-      ['b1', false, 3.5, 3.03, 8],
-      ['b2', false, 2.4, 2.5, 8],
-      ['b3', true, 2, 4, 8],
+    expect(c3!.scores!.sets.map((s) => [s.evalSet, s.evalSetLabel, s.isNew, s.candidate.bpb, s.baseline?.bpb, s.untrained?.bpb])).toEqual([
+      ['b1', STORY_LABELS.b1, false, 3.5, 3.03, 8],
+      ['b2', STORY_LABELS.b2, false, 2.4, 2.5, 8],
+      ['b3', null, true, 2, 4, 8],
+    ]);
+    const [c2] = await queries.checkpoints('lin', 'c1').then((all) => all.filter((c) => c.checkpointId === 'c2'));
+    expect(c2).toMatchObject({ batchId: 'b2', batchLabel: STORY_LABELS.b2 });
+    // labels are per lineage: the other lineage's batches have the same ids and labels of their own rows
+    const [otherC1] = await queries.checkpointsById('other-c1');
+    expect(otherC1).toMatchObject({ lineage: 'other', batchId: 'b1', batchLabel: STORY_LABELS.b1 });
+    expect((await queries.report('lin'))!.decisions.map((d) => [d.checkpointId, d.batchLabel])).toEqual([
+      ['c1', STORY_LABELS.b1],
+      ['c2', STORY_LABELS.b2],
+      ['c3', null],
     ]);
 
     expect((await queries.history('lin')).map((h) => [h.kind, h.checkpointId, h.previousId, h.by])).toEqual([
@@ -75,6 +86,34 @@ describe('read-model projection', () => {
     const before = await dumpReadModels(db.manager);
     expect(await project([story[3]!, story[10]!, story[20]!])).toEqual([false, false, false]);
     expect(await dumpReadModels(db.manager)).toEqual(before);
+  });
+
+  it('keeps the label of the first arrival; a refusal under the same id before names the batch until the arrival does', async () => {
+    const e = new LineageEvents();
+    await project([e.arrived('b1', 'b1', 'first name'), e.arrived('b1', 'b1', 'second name'), e.arrived('b1-again', 'b1', 'third name')]);
+    await project([e.refused('b2', 'refused name'), e.arrived('b2')]);
+    await project([e.refused('b3'), e.arrived('b3', 'b3', 'arrival name')]);
+    await project([e.arrived('b4', 'b4', 'arrived first'), e.refused('b4', 'refused later')]);
+    const batches = (await new RegistryQueries(db).lineage('lin'))!.batches;
+    expect(batches.map((b) => [b.batchId, b.label])).toEqual([
+      ['b1', 'first name'],
+      ['b2', 'refused name'],
+      ['b3', 'arrival name'],
+      ['b4', 'arrived first'],
+    ]);
+  });
+
+  it('adds the label column to tables with rows in them (rows read as unlabelled), and takes it away again', async () => {
+    await project(lineageStory());
+    await db.undoLastMigration();
+    const columns = async () => ((await db.query(`PRAGMA table_info('batches')`)) as { name: string }[]).map((c) => c.name);
+    expect(await columns()).not.toContain('label');
+    const kept = await db.query(`SELECT batch_id, status FROM batches ORDER BY seq`);
+    expect(kept).toHaveLength(5);
+    await db.runMigrations();
+    expect(await columns()).toContain('label');
+    expect(await db.query(`SELECT batch_id, status, label FROM batches ORDER BY seq`)).toEqual(kept.map((r: object) => ({ ...r, label: null })));
+    expect((await db.driver.createSchemaBuilder().log()).upQueries).toEqual([]);
   });
 
   it('keeps the first decision and ignores a stale rollback or a repeated arrival', async () => {
@@ -118,16 +157,18 @@ describe('read-model projection', () => {
     });
     expect(await dumpReadModels(db.manager)).toEqual(before);
     expect(before['eval_scores']).toHaveLength(2 * 6);
+    expect(before['batches']!.filter((b) => b['label'] !== null)).toHaveLength(2 * 3); // the labels are part of what is rebuilt
   });
 
   it('builds the R matrix with a row per scored candidate and metrics over the promoted ones', async () => {
     await project(lineageStory());
     const matrix = await new RegistryQueries(db).matrix('lin');
     expect(matrix.evalSets).toEqual(['b1', 'b2', 'b3', 'b4']);
-    expect(matrix.rows.map((r) => [r.checkpointId, r.decision, r.bpb])).toEqual([
-      ['c1', 'promoted', [3, null, null, null]],
-      ['c2', 'promoted', [3.03, 2.5, null, null]],
-      ['c3', 'rejected', [3.5, 2.4, 2, null]],
+    expect(matrix.evalSetLabels).toEqual([STORY_LABELS.b1, STORY_LABELS.b2, null, null]);
+    expect(matrix.rows.map((r) => [r.checkpointId, r.batchLabel, r.decision, r.bpb])).toEqual([
+      ['c1', STORY_LABELS.b1, 'promoted', [3, null, null, null]],
+      ['c2', STORY_LABELS.b2, 'promoted', [3.03, 2.5, null, null]],
+      ['c3', null, 'rejected', [3.5, 2.4, 2, null]],
     ]);
     expect(matrix.rows[0]!.loss[0]).toBeCloseTo(3 * Math.LN2, 12);
     expect(matrix.promoted.checkpointIds).toEqual(['c1', 'c2']);

@@ -1,5 +1,5 @@
 // Reads of the read models for the API and the dashboard. Plain class over a DataSource.
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, IsNull, Not } from 'typeorm';
 import { BatchRow, ChampionChangeRow, CheckpointRow, EvalScoreRow, LineageRow } from '../db/entities';
 import { LineageReport } from '../report/lineage-report';
 import { RetentionMatrix, buildRetentionMatrix } from '../report/retention-matrix';
@@ -49,6 +49,7 @@ export class RegistryQueries {
   async matrix(lineage: string): Promise<RetentionMatrix> {
     const batches = await this.db.getRepository(BatchRow).find({ where: { lineage }, order: { seq: 'ASC' } });
     const evalSets = batches.filter((b) => b.status !== 'refused').map((b) => b.batchId);
+    const labels = new Map(batches.map((b) => [b.batchId, b.label]));
     const seqOf = new Map(batches.map((b) => [b.batchId, b.seq]));
     const checkpoints = await this.db.getRepository(CheckpointRow).find({ where: { lineage }, order: { seq: 'ASC' } });
     const scored = checkpoints
@@ -61,7 +62,7 @@ export class RegistryQueries {
       decision: c.decision as 'promoted' | 'rejected' | null,
       scores: cells.filter((s) => s.checkpointId === c.checkpointId).map((s) => ({ evalSet: s.evalSet, loss: s.candidateLoss, bpb: s.candidateBpb })),
     }));
-    return buildRetentionMatrix(evalSets, candidates);
+    return buildRetentionMatrix(evalSets, candidates, (batchId) => labels.get(batchId) ?? null);
   }
 
   async report(lineage: string): Promise<LineageReport | null> {
@@ -69,6 +70,7 @@ export class RegistryQueries {
     if (!row) return null;
     const checkpoints = await this.db.getRepository(CheckpointRow).find({ where: { lineage }, order: { seq: 'ASC' } });
     const counts = countsOf(row);
+    const labels = await this.batchLabels([lineage]);
     return {
       lineage,
       preset: row.preset,
@@ -78,7 +80,7 @@ export class RegistryQueries {
       history: await this.history(lineage),
       decisions: checkpoints.flatMap((c) =>
         c.decision
-          ? [{ checkpointId: c.checkpointId, batchId: c.batchId, outcome: c.decision as 'promoted' | 'rejected', at: c.decidedAt ?? '', rules: (c.decisionRules ?? []) as LineageReport['decisions'][number]['rules'] }]
+          ? [{ checkpointId: c.checkpointId, batchId: c.batchId, batchLabel: labels.get(labelKey(lineage, c.batchId)) ?? null, outcome: c.decision as 'promoted' | 'rejected', at: c.decidedAt ?? '', rules: (c.decisionRules ?? []) as LineageReport['decisions'][number]['rules'] }]
           : [],
       ),
     };
@@ -90,12 +92,22 @@ export class RegistryQueries {
       where: rows.map((r) => ({ lineage: r.lineage, checkpointId: r.checkpointId })),
       order: { evalSet: 'ASC' },
     });
+    const labels = await this.batchLabels([...new Set(rows.map((r) => r.lineage))]);
     return rows.map((r) =>
       checkpointView(
         r,
         cells.filter((s) => s.lineage === r.lineage && s.checkpointId === r.checkpointId),
         champions.get(r.lineage) ?? null,
+        (batchId) => labels.get(labelKey(r.lineage, batchId)) ?? null,
       ),
     );
   }
+
+  /** The labelled batches of these lineages, by labelKey. */
+  private async batchLabels(lineages: string[]): Promise<Map<string, string>> {
+    const rows = await this.db.getRepository(BatchRow).find({ select: { lineage: true, batchId: true, label: true }, where: { lineage: In(lineages), label: Not(IsNull()) } });
+    return new Map(rows.map((b) => [labelKey(b.lineage, b.batchId), b.label!]));
+  }
 }
+
+const labelKey = (lineage: string, batchId: string): string => `${lineage}\u0000${batchId}`;

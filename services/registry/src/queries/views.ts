@@ -22,7 +22,8 @@ export interface LineageSummary {
 export interface LineageDetail extends LineageSummary {
   config: Record<string, unknown> | null;
   configuredAt: string | null;
-  batches: { batchId: string; status: string; records: number | null; checkpointId: string | null; arrivedAt: string | null; failure: unknown }[];
+  /** `label`: what people call the batch, null when it came without one. */
+  batches: { batchId: string; label: string | null; status: string; records: number | null; checkpointId: string | null; arrivedAt: string | null; failure: unknown }[];
 }
 
 export interface ScoreView {
@@ -35,6 +36,8 @@ export interface CheckpointView {
   checkpointId: string;
   parentId: string | null;
   batchId: string;
+  /** The label of the batch it was trained on; null when that has none. */
+  batchLabel: string | null;
   config: Record<string, unknown> | null;
   objectKey: string;
   manifestSha256: string;
@@ -48,7 +51,7 @@ export interface CheckpointView {
     bwt: number | null;
     forgetting: number | null;
     scoredAt: string | null;
-    sets: { evalSet: string; isNew: boolean; tokens: number; candidate: ScoreView; baseline: ScoreView | null; untrained: ScoreView | null }[];
+    sets: { evalSet: string; evalSetLabel: string | null; isNew: boolean; tokens: number; candidate: ScoreView; baseline: ScoreView | null; untrained: ScoreView | null }[];
   } | null;
   decision: { outcome: string; rules: RuleView[]; policy: Record<string, unknown> | null; at: string | null; by: string | null; eventId: string | null } | null;
   isChampion: boolean;
@@ -68,6 +71,7 @@ export const summaryOf = (l: LineageRow): LineageSummary => ({ lineage: l.name, 
 
 export const batchView = (b: BatchRow): LineageDetail['batches'][number] => ({
   batchId: b.batchId,
+  label: b.label,
   status: b.status,
   records: b.records,
   checkpointId: b.checkpointId,
@@ -77,12 +81,14 @@ export const batchView = (b: BatchRow): LineageDetail['batches'][number] => ({
 
 const pair = (loss: number | null, bpb: number | null): ScoreView | null => (loss === null && bpb === null ? null : { loss, bpb });
 
-export function checkpointView(c: CheckpointRow, scores: EvalScoreRow[], champion: string | null): CheckpointView {
+/** `labelOf`: a batch's label in the checkpoint's lineage (null when it has none). */
+export function checkpointView(c: CheckpointRow, scores: EvalScoreRow[], champion: string | null, labelOf: (batchId: string) => string | null = () => null): CheckpointView {
   return {
     lineage: c.lineage,
     checkpointId: c.checkpointId,
     parentId: c.parentId,
     batchId: c.batchId,
+    batchLabel: labelOf(c.batchId),
     config: c.config,
     objectKey: c.objectKey,
     manifestSha256: c.manifestSha256,
@@ -99,6 +105,7 @@ export function checkpointView(c: CheckpointRow, scores: EvalScoreRow[], champio
           scoredAt: c.scoredAt,
           sets: scores.map((s) => ({
             evalSet: s.evalSet,
+            evalSetLabel: labelOf(s.evalSet),
             isNew: s.isNew,
             tokens: s.tokens,
             candidate: { loss: s.candidateLoss, bpb: s.candidateBpb },

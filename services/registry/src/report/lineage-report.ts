@@ -17,6 +17,8 @@ export interface RuleView {
 export interface DecisionView {
   checkpointId: string;
   batchId: string;
+  /** What people call the batch; null when it has no label. */
+  batchLabel: string | null;
   outcome: 'promoted' | 'rejected';
   at: string;
   rules: RuleView[];
@@ -43,6 +45,8 @@ export interface LineageReport {
 }
 
 export function reportFromLineageState(state: LineageState): LineageReport {
+  const labels = new Map(state.batches.map((b) => [b.batchId, b.arrived.label ?? null]));
+  const labelOf = (batchId: string): string | null => labels.get(batchId) ?? null;
   const checkpoints = Object.values(state.checkpoints).sort((a, b) => a.savedAt.localeCompare(b.savedAt));
   const candidates: CandidateScores[] = checkpoints
     .filter((c) => c.scores !== null)
@@ -53,7 +57,7 @@ export function reportFromLineageState(state: LineageState): LineageReport {
       scores: c.scores!.sets.map((s) => ({ evalSet: s.batchId, loss: s.candidate.loss, bpb: s.candidate.bpb })),
     }));
   const decisions: DecisionView[] = checkpoints.flatMap((c) =>
-    c.decision ? [{ checkpointId: c.checkpointId, batchId: c.batchId, outcome: c.decision.outcome, at: c.decision.at, rules: c.decision.rules }] : [],
+    c.decision ? [{ checkpointId: c.checkpointId, batchId: c.batchId, batchLabel: labelOf(c.batchId), outcome: c.decision.outcome, at: c.decision.at, rules: c.decision.rules }] : [],
   );
   return {
     lineage: state.lineage,
@@ -67,7 +71,7 @@ export function reportFromLineageState(state: LineageState): LineageReport {
       failed: state.batches.filter((b) => b.status === 'failed').length,
       rollbacks: state.history.filter((h) => h.kind === 'rolled-back').length,
     },
-    matrix: buildRetentionMatrix(state.batches.map((b) => b.batchId), candidates),
+    matrix: buildRetentionMatrix(state.batches.map((b) => b.batchId), candidates, labelOf),
     history: state.history.map((h) => ({ ...h })),
     decisions,
   };

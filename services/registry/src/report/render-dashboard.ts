@@ -9,7 +9,30 @@ export function escapeHtml(s: string): string {
 }
 
 const fmt = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
-const short = (id: string, n = 14): string => (id.length > n ? `${id.slice(0, n - 1)}…` : id);
+/** At most `n` characters (code points, so no emoji is cut in half), the last one "…" when cut. */
+const short = (text: string, n = 14): string => {
+  const points = Array.from(text);
+  return points.length > n ? `${points.slice(0, n - 1).join('')}…` : text;
+};
+/** Roughly how wide the 11px axis font sets `chars` characters. */
+const textWidth = (chars: number): number => Math.ceil(chars * 6.6);
+
+/** What the page calls a batch: its label, else its id (shortened where space is short). */
+type BatchName = (batchId: string) => string;
+
+function batchNames(report: LineageReport): BatchName {
+  const labels = new Map<string, string>();
+  const note = (batchId: string, label: string | null | undefined) => {
+    if (label) labels.set(batchId, label);
+  };
+  report.matrix.evalSets.forEach((set, j) => note(set, report.matrix.evalSetLabels[j]));
+  for (const row of report.matrix.rows) note(row.batchId, row.batchLabel);
+  for (const d of report.decisions) note(d.batchId, d.batchLabel);
+  return (batchId) => labels.get(batchId) ?? batchId;
+}
+
+/** A tooltip naming a batch by label and id, or by id alone. */
+const batchTitle = (name: BatchName, batchId: string): string => (name(batchId) === batchId ? batchId : `${name(batchId)} (batch ${batchId})`);
 
 /** Green for the lowest BPB on the page, red for the highest. */
 function heatColor(v: number, min: number, max: number): string {
@@ -17,24 +40,32 @@ function heatColor(v: number, min: number, max: number): string {
   return `hsl(${Math.round(120 * (1 - t))}, 65%, 72%)`;
 }
 
-function heatmap(report: LineageReport): string {
+function heatmap(report: LineageReport, name: BatchName): string {
   const { evalSets, rows } = report.matrix;
   if (rows.length === 0 || evalSets.length === 0) return '<p class="empty">No candidate has been scored yet.</p>';
   const values = rows.flatMap((r) => r.bpb).filter((v): v is number => v !== null);
   const [min, max] = [Math.min(...values), Math.max(...values)];
-  const [labelW, cellW, cellH, headH] = [170, 72, 26, 26];
+  // columns and row heads as wide as the batch names need, within bounds (longer names are cut, the tooltip has them whole)
+  const [colChars, rowChars] = [16, 24];
+  const longest = (names: string[], most: number) => Math.min(most, Math.max(0, ...names.map((n) => Array.from(n).length)));
+  const cellW = Math.max(72, textWidth(longest(evalSets.map(name), colChars)) + 8);
+  const labelW = Math.max(170, textWidth(longest(rows.map((r) => name(r.batchId)), rowChars) + 8) + 8);
+  const [cellH, headH] = [26, 26];
   const width = labelW + cellW * evalSets.length + 2;
   const height = headH + cellH * rows.length + 2;
   const parts: string[] = [];
-  evalSets.forEach((set, j) => parts.push(`<text x="${labelW + cellW * j + cellW / 2}" y="${headH - 8}" text-anchor="middle" class="axis">${escapeHtml(short(set, 10))}</text>`));
+  evalSets.forEach((set, j) =>
+    parts.push(`<text x="${labelW + cellW * j + cellW / 2}" y="${headH - 8}" text-anchor="middle" class="axis"><title>${escapeHtml(batchTitle(name, set))}</title>${escapeHtml(short(name(set), colChars))}</text>`),
+  );
   rows.forEach((row, i) => {
     const y = headH + cellH * i;
     const mark = row.decision === 'promoted' ? '✓' : row.decision === 'rejected' ? '✗' : '…';
-    parts.push(`<text x="4" y="${y + cellH / 2 + 4}" class="axis">${mark} ${escapeHtml(short(row.checkpointId, 18))}</text>`);
+    const head = `candidate ${row.checkpointId}, trained on ${batchTitle(name, row.batchId)}`;
+    parts.push(`<text x="4" y="${y + cellH / 2 + 4}" class="axis"><title>${escapeHtml(head)}</title>${mark} after ${escapeHtml(short(name(row.batchId), rowChars))}</text>`);
     row.bpb.forEach((v, j) => {
       const x = labelW + cellW * j;
       const fill = v === null ? '#f2f2f2' : heatColor(v, min, max);
-      const title = `${row.checkpointId} on ${evalSets[j]}: BPB ${fmt(v, 4)}, loss ${fmt(row.loss[j], 4)}`;
+      const title = `candidate ${row.checkpointId} (after ${name(row.batchId)}) on ${name(evalSets[j]!)}: BPB ${fmt(v, 4)}, loss ${fmt(row.loss[j], 4)}`;
       parts.push(`<rect x="${x}" y="${y}" width="${cellW - 2}" height="${cellH - 2}" fill="${fill}"><title>${escapeHtml(title)}</title></rect>`);
       parts.push(`<text x="${x + cellW / 2 - 1}" y="${y + cellH / 2 + 4}" text-anchor="middle" class="cell">${fmt(v)}</text>`);
     });
@@ -42,7 +73,7 @@ function heatmap(report: LineageReport): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="R matrix heatmap (BPB)">${parts.join('')}</svg>`;
 }
 
-function bpbChart(report: LineageReport): string {
+function bpbChart(report: LineageReport, name: BatchName): string {
   const { evalSets, rows } = report.matrix;
   const values = rows.flatMap((r) => r.bpb).filter((v): v is number => v !== null);
   if (values.length === 0) return '<p class="empty">No scores yet.</p>';
@@ -58,25 +89,30 @@ function bpbChart(report: LineageReport): string {
     `<text x="${left - 6}" y="${y(min) + 4}" text-anchor="end" class="axis">${fmt(min, 2)}</text>`,
     `<text x="${(left + W - right) / 2}" y="${H - 6}" text-anchor="middle" class="axis">increment (candidate, in training order)</text>`,
   ];
-  rows.forEach((row, i) => parts.push(`<text x="${x(i)}" y="${H - bottom + 14}" text-anchor="middle" class="axis">${escapeHtml(short(row.batchId, 8))}</text>`));
+  // as many characters of a batch's name under its increment as the space between two increments takes
+  const spacing = rows.length === 1 ? W - left - right : (W - left - right) / (rows.length - 1);
+  const tickChars = Math.max(6, Math.min(16, Math.floor(spacing / 6.6)));
+  rows.forEach((row, i) =>
+    parts.push(`<text x="${x(i)}" y="${H - bottom + 14}" text-anchor="middle" class="axis"><title>${escapeHtml(`candidate ${row.checkpointId}, trained on ${batchTitle(name, row.batchId)}`)}</title>${escapeHtml(short(name(row.batchId), tickChars))}</text>`),
+  );
   evalSets.forEach((set, j) => {
     const color = PALETTE[j % PALETTE.length]!;
     const points = rows.flatMap((row, i) => (row.bpb[j] === null ? [] : [{ i, v: row.bpb[j]!, promoted: row.decision === 'promoted' }]));
     if (points.length === 0) return;
     parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${points.map((p) => `${x(p.i).toFixed(1)},${y(p.v).toFixed(1)}`).join(' ')}"/>`);
     for (const p of points) {
-      parts.push(`<circle cx="${x(p.i).toFixed(1)}" cy="${y(p.v).toFixed(1)}" r="4" fill="${p.promoted ? color : '#fff'}" stroke="${color}" stroke-width="2"><title>${escapeHtml(`${set} after ${rows[p.i]!.checkpointId}: ${fmt(p.v, 4)} BPB`)}</title></circle>`);
+      parts.push(`<circle cx="${x(p.i).toFixed(1)}" cy="${y(p.v).toFixed(1)}" r="4" fill="${p.promoted ? color : '#fff'}" stroke="${color}" stroke-width="2"><title>${escapeHtml(`${name(set)} after ${name(rows[p.i]!.batchId)} (candidate ${rows[p.i]!.checkpointId}): ${fmt(p.v, 4)} BPB`)}</title></circle>`);
     }
-    parts.push(`<text x="${W - right + 10}" y="${top + 14 + 16 * j}" class="axis"><tspan style="fill:${color}">●</tspan> ${escapeHtml(short(set, 16))}</text>`);
+    parts.push(`<text x="${W - right + 10}" y="${top + 14 + 16 * j}" class="axis"><title>${escapeHtml(batchTitle(name, set))}</title><tspan style="fill:${color}">●</tspan> ${escapeHtml(short(name(set), 16))}</text>`);
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="BPB per held-out set over increments">${parts.join('')}</svg>
 <p class="note">Filled points: promoted candidates; hollow: rejected or undecided.</p>`;
 }
 
-function rulesCell(d: DecisionView): string {
+function rulesCell(d: DecisionView, name: BatchName): string {
   return d.rules
     .map((r) => {
-      const what = r.evalSet ? `${r.rule} (${escapeHtml(r.evalSet)})` : r.rule;
+      const what = r.evalSet ? `${r.rule} (${name(r.evalSet)})` : r.rule;
       const why = r.message ? ` (${escapeHtml(r.message)})` : '';
       return `<span class="${r.passed ? 'pass' : 'fail'}">${escapeHtml(what)}: ${fmt(r.value, 4)} vs ${fmt(r.threshold, 4)}${why}</span>`;
     })
@@ -92,13 +128,20 @@ function table(head: string[], rows: string[][]): string {
 export function renderDashboard(report: LineageReport): string {
   const m = report.matrix.promoted.bpb;
   const c = report.counts;
+  const name = batchNames(report);
   const history = table(
     ['#', 'champion', 'previous', 'how', 'why', 'by', 'when', 'event'],
     report.history.map((h, i) => [String(i + 1), escapeHtml(h.checkpointId), escapeHtml(h.previousId ?? '–'), escapeHtml(h.kind), escapeHtml(h.reason), escapeHtml(h.by), escapeHtml(h.at), escapeHtml(h.eventId)]),
   );
   const decisions = table(
     ['checkpoint', 'batch', 'outcome', 'rules (value vs threshold)', 'when'],
-    report.decisions.map((d) => [escapeHtml(d.checkpointId), escapeHtml(d.batchId), `<span class="${d.outcome === 'promoted' ? 'pass' : 'fail'}">${d.outcome}</span>`, rulesCell(d), escapeHtml(d.at)]),
+    report.decisions.map((d) => [
+      escapeHtml(d.checkpointId),
+      name(d.batchId) === d.batchId ? escapeHtml(d.batchId) : `<span title="${escapeHtml(`batch ${d.batchId}`)}">${escapeHtml(name(d.batchId))}</span>`,
+      `<span class="${d.outcome === 'promoted' ? 'pass' : 'fail'}">${d.outcome}</span>`,
+      rulesCell(d, name),
+      escapeHtml(d.at),
+    ]),
   );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Ratchet · ${escapeHtml(report.lineage)}</title>
@@ -115,9 +158,9 @@ svg .axis{font-size:11px;fill:#444}svg .cell{font-size:11px;fill:#111}svg .frame
 <span>batches: ${c.batches}</span><span>checkpoints: ${c.checkpoints}</span><span>promoted: ${c.promoted}</span><span>rejected: ${c.rejected}</span><span>failed: ${c.failed}</span><span>rollbacks: ${c.rollbacks}</span></p>
 <p class="facts"><span>ACC (BPB, promoted models): <b>${fmt(m.acc)}</b></span><span>BWT: <b>${fmt(m.bwt)}</b></span><span>forgetting: <b>${fmt(m.forgetting)}</b></span></p>
 <h2>R matrix (BPB; rows: candidates, columns: held-out sets)</h2>
-${heatmap(report)}
+${heatmap(report, name)}
 <h2>BPB per held-out set over increments</h2>
-${bpbChart(report)}
+${bpbChart(report, name)}
 <h2>Champion history</h2>
 ${history}
 <h2>Decisions</h2>

@@ -1,6 +1,6 @@
 import { emptyLineage, evolve } from '@ratchet/lineage';
 import { LineageEvents } from '../__fixtures__/lineage-events';
-import { lineageStory } from '../__fixtures__/lineage-story';
+import { STORY_LABELS, lineageStory } from '../__fixtures__/lineage-story';
 import { reportFromLineageState } from './lineage-report';
 import { renderDashboard } from './render-dashboard';
 
@@ -11,6 +11,8 @@ describe('lineage dashboard', () => {
     const report = reportFromLineageState(state);
     expect(report).toMatchObject({ lineage: 'lin', preset: 'tiny', champion: 'c1', counts: { batches: 4, checkpoints: 3, promoted: 2, rejected: 1, failed: 1, rollbacks: 1 } });
     expect(report.matrix.evalSets).toEqual(['b1', 'b2', 'b3', 'b4']);
+    expect(report.matrix.evalSetLabels).toEqual([STORY_LABELS.b1, STORY_LABELS.b2, null, null]);
+    expect(report.matrix.rows.map((r) => r.batchLabel)).toEqual([STORY_LABELS.b1, STORY_LABELS.b2, null]);
     expect(report.matrix.rows.map((r) => [r.checkpointId, r.decision, r.bpb])).toEqual([
       ['c1', 'promoted', [3, null, null, null]],
       ['c2', 'promoted', [3.03, 2.5, null, null]],
@@ -18,10 +20,10 @@ describe('lineage dashboard', () => {
     ]);
     expect(report.matrix.promoted.bpb.bwt).toBeCloseTo(-0.03, 12);
     expect(report.history.map((h) => h.kind)).toEqual(['promoted', 'promoted', 'rolled-back']);
-    expect(report.decisions.map((d) => [d.checkpointId, d.outcome])).toEqual([
-      ['c1', 'promoted'],
-      ['c2', 'promoted'],
-      ['c3', 'rejected'],
+    expect(report.decisions.map((d) => [d.checkpointId, d.batchLabel, d.outcome])).toEqual([
+      ['c1', STORY_LABELS.b1, 'promoted'],
+      ['c2', STORY_LABELS.b2, 'promoted'],
+      ['c3', null, 'rejected'],
     ]);
   });
 
@@ -34,8 +36,39 @@ describe('lineage dashboard', () => {
     expect(html.match(/<polyline/g)).toHaveLength(3); // b1, b2, b3 have scores; b4 none
     expect(html).toContain('3.030');
     expect(html).toContain('regression in production');
-    expect(html).toContain('<span class="fail">retention (b1): 0.0500 vs 0.0200</span>');
+    expect(html).toContain('<span class="fail">retention (era 1: 1790–1835): 0.0500 vs 0.0200</span>');
     expect(html).toContain('BWT: <b>-0.030</b>');
+  });
+
+  it('names batches by their label everywhere they are shown, escaped, and by their id where they have none', () => {
+    const html = renderDashboard(reportFromLineageState(state));
+    const b2 = 'era &quot;2&quot; &lt;&amp; co&gt;';
+    expect(html).not.toContain(STORY_LABELS.b2);
+    expect(html).not.toContain('<& co>');
+    const [heatmap, chart] = html.match(/<svg[\s\S]*?<\/svg>/g)!;
+    // R-matrix columns (with label and id in the tooltip) and rows (the batch the candidate learned)
+    expect(heatmap).toContain(`<title>${b2} (batch b2)</title>${b2}</text>`);
+    expect(heatmap).toContain(`<title>b3</title>b3</text>`);
+    expect(heatmap).toContain(`✓ after era 1: 1790–1835</text>`);
+    expect(heatmap).toContain(`✓ after ${b2}</text>`);
+    expect(heatmap).toContain(`✗ after b3</text>`);
+    expect(heatmap).toContain('<title>candidate c1, trained on era 1: 1790–1835 (batch b1)</title>');
+    // the chart's x axis (one name per increment) and legend (one per held-out set)
+    expect(chart).toContain(`<title>candidate c1, trained on era 1: 1790–1835 (batch b1)</title>era 1: 1790–1835</text>`);
+    expect(chart).toContain(`<tspan style="fill:#ff7f0e">●</tspan> ${b2}</text>`);
+    expect(chart).toMatch(/<title>[^<]*<\/title>b3<\/text>/);
+    // the decisions table names the batch, its id in the tooltip
+    expect(html).toContain(`<td><span title="batch b2">${b2}</span></td>`);
+    expect(html).toContain('<td>c3</td><td>b3</td>');
+  });
+
+  it('cuts a long label where space is short, whole in the tooltip, without splitting a character', () => {
+    const e = new LineageEvents('long');
+    const label = `${'🦅'.repeat(30)} <long>`;
+    const events = [e.arrived('b1', 'b1', label), e.saved('b1', 'c1', null), e.scored('c1', 'b1', null, [['b1', 3, null, 8]]), e.promoted('c1', null)];
+    const html = renderDashboard(reportFromLineageState(events.reduce(evolve, emptyLineage('long'))));
+    expect(html).toContain(`<title>${'🦅'.repeat(30)} &lt;long&gt; (batch b1)</title>${'🦅'.repeat(15)}…</text>`);
+    expect(html).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/); // no lone high surrogate
   });
 
   it('escapes what came from events', () => {

@@ -14,6 +14,8 @@ export interface CandidateScores {
 export interface MatrixRow {
   checkpointId: string;
   batchId: string;
+  /** What people call the row's batch; null when it arrived without a label. */
+  batchLabel: string | null;
   decision: 'promoted' | 'rejected' | null;
   /** One cell per column; null where the candidate was not scored on that set (or the score was not finite). */
   loss: (number | null)[];
@@ -33,6 +35,8 @@ export interface ContinualMetrics {
 export interface RetentionMatrix {
   /** Columns: held-out sets (batch ids) in arrival order. */
   evalSets: string[];
+  /** The label of each column's batch (same order as evalSets); null where it has none. */
+  evalSetLabels: (string | null)[];
   /** Rows: scored candidates in the order they were trained. */
   rows: MatrixRow[];
   /**
@@ -59,13 +63,15 @@ function metrics(r: number[][], evalSets: string[]): ContinualMetrics {
   };
 }
 
-export function buildRetentionMatrix(evalSets: string[], candidates: CandidateScores[]): RetentionMatrix {
+/** `labelOf` gives a batch's label (null when it has none), for the columns and the rows. */
+export function buildRetentionMatrix(evalSets: string[], candidates: CandidateScores[], labelOf: (batchId: string) => string | null = () => null): RetentionMatrix {
   const scoreRow = (c: CandidateScores) => c.scores.map((s) => ({ evalSet: s.evalSet, loss: s.loss ?? Number.NaN, bpb: s.bpb ?? Number.NaN }));
   const rows = candidates.map((c) => {
     const row = [scoreRow(c)];
     return {
       checkpointId: c.checkpointId,
       batchId: c.batchId,
+      batchLabel: labelOf(c.batchId),
       decision: c.decision,
       loss: rMatrix(row, evalSets, 'loss')[0]!.map(finiteOrNull),
       bpb: rMatrix(row, evalSets, 'bpb')[0]!.map(finiteOrNull),
@@ -76,6 +82,7 @@ export function buildRetentionMatrix(evalSets: string[], candidates: CandidateSc
   const promotedRows = promoted.map(scoreRow);
   return {
     evalSets,
+    evalSetLabels: evalSets.map(labelOf),
     rows,
     promoted: {
       checkpointIds: promoted.map((c) => c.checkpointId),
