@@ -1,4 +1,5 @@
-// `ratchet bench gpt --json` as a user runs it: the built CLI in a child process (which spawns one child per combination).
+// `npx ratchet bench gpt --json` as a user runs it: the bin npm linked at the repository root, in a child
+// process (which spawns one child per combination).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ import { configFromName, parameterSpecs } from '@ratchet/gpt';
 import { trainFlopsPerToken } from './bench-gpt';
 
 const main = join(__dirname, '..', 'dist', 'main.js');
+// What `npx ratchet` runs from the repository root: npm links it at `npm ci`, before any build.
+const linkedBin = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'ratchet');
 const KEYS = [
   'preset',
   'backend',
@@ -30,8 +33,8 @@ const presetParams = (preset: string): number =>
 describe('ratchet bench gpt --json', () => {
   it('prints one JSON object per preset with the documented keys and positive, finite numbers', async () => {
     if (!existsSync(main)) throw new Error(`${main} is missing: build @ratchet/cli first`);
+    if (!existsSync(linkedBin)) throw new Error(`${linkedBin} is missing: npm did not link the ratchet bin`);
     const argv = [
-      main,
       'bench',
       'gpt',
       '--json',
@@ -44,7 +47,7 @@ describe('ratchet bench gpt --json', () => {
       '--batch-size',
       '4',
     ];
-    const { stdout } = await promisify(execFile)(process.execPath, argv, {
+    const { stdout } = await promisify(execFile)(linkedBin, argv, {
       encoding: 'utf8',
       timeout: 60_000,
     });
