@@ -71,6 +71,9 @@ describe('event codecs', () => {
     const m = checkpoint();
     expectError(fromKafkaMessage({ ...m, headers: { ...m.headers, ce_type: 'ratchet.ModelExploded.v1' } }), 'unknown-type', 'ce_type');
     expectError(fromKafkaMessage({ ...m, headers: { ...m.headers, ce_type: 'com.other.Thing' } }), 'unknown-type', 'ce_type');
+    // Names an object inherits are not event types either.
+    expectError(fromKafkaMessage({ ...m, headers: { ...m.headers, ce_type: 'ratchet.constructor.v1' } }), 'unknown-type', 'ce_type');
+    expectError(fromKafkaMessage({ ...m, headers: { ...m.headers, ce_type: 'ratchet.toString.v1' } }), 'unknown-type', 'ce_type');
     const v9 = fromKafkaMessage({ ...m, headers: { ...m.headers, ce_type: 'ratchet.CheckpointSaved.v9' } });
     expectError(v9, 'unsupported-version', 'ce_type');
     const line = JSON.parse(toJsonLine(sampleEvents()[4]!));

@@ -63,7 +63,7 @@ export function resolveType(type: string): Result<{ name: EventName; schema: z.Z
   const match = TYPE_PATTERN.exec(type);
   if (!match) return err(new DecodeError('unknown-type', 'type', `"${type}" is not a ratchet event type`));
   const [, name, version] = match as unknown as [string, string, string];
-  if (!(name in EVENT_SCHEMAS)) return err(new DecodeError('unknown-type', 'type', `unknown event type "${name}"`));
+  if (!Object.hasOwn(EVENT_SCHEMAS, name)) return err(new DecodeError('unknown-type', 'type', `unknown event type "${name}"`));
   const versions = EVENT_SCHEMAS[name as EventName] as Record<string, z.ZodType>;
   const schema = versions[version];
   if (!schema) {
