@@ -112,4 +112,21 @@ describe('checkpoint directories', () => {
     files.set('extra.json', Uint8Array.from(extra, (b, i) => (i === 3 ? b ^ 1 : b)));
     expect(() => loadCheckpoint(checkpointFromFileMap(files))).toThrow(/extra.json is corrupt/);
   });
+
+  it('refuses a malformed manifest with a CheckpointError, not a TypeError', () => {
+    const { ckpt } = trainedCheckpoint();
+    const withManifest = (manifest: unknown) => {
+      const files = checkpointToFileMap(ckpt);
+      files.set('manifest.json', Buffer.from(JSON.stringify(manifest)));
+      return () => loadCheckpoint(checkpointFromFileMap(files));
+    };
+    const { files: _files, ...rest } = ckpt.manifest;
+    expect(withManifest(rest)).toThrow(new CheckpointError('the manifest lists no files'));
+    const entry = { ...ckpt.manifest, files: { ...ckpt.manifest.files, 'model.safetensors': { bytes: 10 } } };
+    expect(withManifest(entry)).toThrow(new CheckpointError('the manifest entry of model.safetensors lacks its size or sha256'));
+    expect(withManifest({ ...ckpt.manifest, format: 'something-else' })).toThrow(CheckpointError);
+    const notJson = checkpointToFileMap(ckpt);
+    notJson.set('manifest.json', Buffer.from('{"format": '));
+    expect(() => checkpointFromFileMap(notJson)).toThrow(/manifest.json is not valid JSON/);
+  });
 });

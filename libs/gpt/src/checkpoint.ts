@@ -131,7 +131,11 @@ export function verifyCheckpoint(ckpt: CheckpointFiles): void {
   const m = ckpt.manifest;
   if (!m || m.format !== CHECKPOINT_FORMAT) throw new CheckpointError(`not a ${CHECKPOINT_FORMAT} manifest`);
   if (m.version !== CHECKPOINT_VERSION) throw new CheckpointError(`unsupported checkpoint version ${m.version}`);
+  if (typeof m.files !== 'object' || m.files === null) throw new CheckpointError('the manifest lists no files');
   for (const [name, meta] of Object.entries(m.files)) {
+    if (typeof meta?.bytes !== 'number' || typeof meta.sha256 !== 'string') {
+      throw new CheckpointError(`the manifest entry of ${name} lacks its size or sha256`);
+    }
     const bytes = ckpt.files.get(name);
     if (!bytes) throw new CheckpointError(`checkpoint file ${name} is missing`);
     if (bytes.length !== meta.bytes) {
