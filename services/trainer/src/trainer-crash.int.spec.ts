@@ -74,6 +74,7 @@ describe('trainer killed mid-increment', () => {
       expect(record.steps).toBe(60);
       expect((await reader.list(`${partialCheckpointPrefix(LINEAGE, checkpointId)}/`)).length).toBe(0);
       expect((await events.read()).filter((s) => s.event.name === 'IncrementStarted')).toHaveLength(1);
+      expect((await events.read()).filter((s) => s.event.name === 'CheckpointSaved')).toHaveLength(1);
     } finally {
       await events.close();
     }

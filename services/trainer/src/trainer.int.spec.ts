@@ -113,6 +113,7 @@ describe('trainer service on the embedded runtime', () => {
     await start();
     const again = await waitFor(async () => (await events('CheckpointSaved'))[0], 60_000, 'the re-emitted checkpoint');
     expect(again?.id).toBe(saved?.id);
+    expect(await events('CheckpointSaved')).toHaveLength(1);
     expect(again?.name === 'CheckpointSaved' && saved?.name === 'CheckpointSaved' && again.data.manifestSha256).toBe(saved?.name === 'CheckpointSaved' ? saved.data.manifestSha256 : '');
     expect(await events('IncrementStarted')).toHaveLength(1);
   }, 120_000);
@@ -124,6 +125,26 @@ describe('trainer service on the embedded runtime', () => {
     expect(failed?.name === 'TrainingFailed' && failed.data).toMatchObject({ batchId: 'tiny', reason: 'invalid-data', retryable: false });
     const saved = await waitFor(async () => (await events('CheckpointSaved'))[0], 60_000, 'the next batch trained');
     expect(saved?.name === 'CheckpointSaved' && saved.data.batchId).toBe('b2');
+  }, 120_000);
+
+  it('reports a run whose loss goes non-finite as TrainingFailed(diverged), without retrying, and the lineage trains on', async () => {
+    const configured = (training: Record<string, number>, id: string) =>
+      event('LineageConfigured', { lineage: LINEAGE, preset: 'tiny', modelOverrides: {}, strategy: {}, training, policy: {} }, id);
+    // A learning rate of 1e8 blows the weights up within the first steps: the loss turns NaN.
+    await log.append([configured({ initialLr: 1e8 }, 'configured-hot'), await storedBatch(store, 'b1', prose('eta'))]);
+    await start({ RATCHET_TRAIN_MAX_ATTEMPTS: '3', RATCHET_TRAIN_RETRY_BACKOFF_MS: '10' });
+    const failed = await waitFor(async () => (await events('TrainingFailed'))[0], 60_000, 'the divergence');
+    expect(failed?.name === 'TrainingFailed' && failed.data).toMatchObject({ batchId: 'b1', parentId: null, reason: 'diverged', retryable: false });
+    expect(failed?.name === 'TrainingFailed' && failed.data.message).toMatch(/diverged at step \d+ \(loss (NaN|-?Infinity)\)/);
+    expect(await events('CheckpointSaved')).toEqual([]);
+
+    // Settings fixed: the next batch trains the lineage's first model; b1 is not tried again.
+    await log.append([configured({}, 'configured-sane'), await storedBatch(store, 'b2', prose('theta'))]);
+    const saved = await waitFor(async () => (await events('CheckpointSaved'))[0], 60_000, 'the next batch trained');
+    expect(saved?.name === 'CheckpointSaved' && saved.data).toMatchObject({ batchId: 'b2', parentId: null });
+    expect(Number.isFinite(saved?.name === 'CheckpointSaved' ? saved.data.trainLoss : NaN)).toBe(true);
+    expect((await events('IncrementStarted')).map((e) => e.name === 'IncrementStarted' && e.data.batchId)).toEqual(['b1', 'b2']);
+    expect(await events('TrainingFailed')).toHaveLength(1);
   }, 120_000);
 
   it('tries an increment again after a retryable failure, and reports TrainingFailed only when the attempts are spent', async () => {
