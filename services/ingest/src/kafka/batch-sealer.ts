@@ -3,7 +3,8 @@
  *   - by count: when it holds `maxRecords` records;
  *   - by bytes: before a record would take it past `maxBytes` (so a batch never exceeds it);
  *   - by time: once `windowMs` have passed since its first record, checked when the next record
- *     arrives (on the records' own timestamps) and by `due(now)` on a timer, but only when it holds
+ *     arrives (on the records' own timestamps) and by `due(now)` on a timer (whose `now` runs on the
+ *     records' timestamps too: RecordClock), but only when it holds
  *     at least `minRecords` (a lone record waits for company: a batch needs a train and a held-out record);
  *   - by a seal message for the lineage, whatever it holds; only a seal message can name (label) the batch.
  * Measuring the window on the records' Kafka timestamps means a replay after a crash re-forms the

@@ -18,6 +18,7 @@ import { MIN_BATCH_RECORDS } from '../batch/split-batch';
 import { BatchSealer, SealedBatch } from './batch-sealer';
 import { kafkaConnectionOptions, recordsTopics } from './kafka-settings';
 import { OffsetTracker } from './offset-tracker';
+import { RecordClock } from './record-clock';
 import { RecordMessage, classifyMessage, deadLetterOf } from './record-message';
 
 interface Buffered {
@@ -36,6 +37,8 @@ export class RecordsConsumer implements OnApplicationBootstrap, BeforeApplicatio
   private readonly connection: KafkaConnection;
   private readonly sealer: BatchSealer<Buffered>;
   private readonly offsets = new OffsetTracker();
+  /** The timer's clock: the records' timestamps, so that a replay re-forms the same batches. */
+  private readonly clock = new RecordClock();
   private consumer: Consumer | null = null;
   private producer: Producer | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -112,6 +115,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, BeforeApplicatio
   private reset(): void {
     this.sealer.clear();
     this.offsets.clear();
+    this.clock.clear();
   }
 
   private async handle({ topic, partition, message }: EachMessagePayload): Promise<void> {
@@ -135,6 +139,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, BeforeApplicatio
         }
         case 'record': {
           const item: Buffered = { record: classified.record, message, partition, offset: message.offset };
+          this.clock.observe(Number(message.timestamp), Date.now());
           const sealed = this.sealer.add(classified.record.lineage, item, classified.bytes, Number(message.timestamp));
           this.offsets.seen(partition, offset, true);
           for (const batch of sealed) await this.process(batch);
@@ -154,7 +159,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, BeforeApplicatio
   private async sealDue(): Promise<void> {
     if (this.failed || this.stopping || !this.running) return;
     try {
-      for (const batch of this.sealer.due(Date.now())) await this.process(batch);
+      for (const batch of this.sealer.due(this.clock.now(Date.now()))) await this.process(batch);
       await this.commit();
     } catch (error) {
       this.fail(error);
