@@ -150,6 +150,8 @@ describe('registry on the embedded runtime', () => {
     expect(page.text).toContain('<svg');
     expect(page.text).toContain('c3 writes gibberish');
     expect(page.text).toContain('c1 was worse');
+    const retentionSection = page.text.slice(page.text.indexOf('Retention and plasticity per candidate'), page.text.indexOf('<h2>Champion history'));
+    expect(retentionSection.match(/<tr><td>(c\d)<\/td>/g)).toEqual(['<tr><td>c1</td>', '<tr><td>c2</td>', '<tr><td>c3</td>']);
     const metrics = (await http().get('/metrics').expect(200)).text;
     const series = (name: string) => metrics.split('\n').filter((l) => l.startsWith(`${name}{`) && l.includes('lineage="sotu"'));
     expect(series('ratchet_promotions_total')).toEqual(

@@ -78,8 +78,7 @@ export class LineageEvents {
           baseline: baseline === null ? null : s(baseline),
           untrained: untrained === null ? null : s(untrained),
         })),
-        retention: 0.01,
-        plasticity: 0.2,
+        ...gains(batchId, sets),
         bwt: null,
         forgetting: null,
       },
@@ -103,4 +102,15 @@ export class LineageEvents {
   rolledBack(from: string, to: string, by = 'alice', reason = 'regression in production'): AnyEvent {
     return this.event('ChampionRolledBack', { from, to, by, reason });
   }
+}
+
+/** Retention (mean over old sets of champion − candidate) and plasticity (new set: champion, else untrained, − candidate), as the evaluator computes them. */
+function gains(batchId: string, sets: [string, number | null, number | null, number | null][]): { retention: number | null; plasticity: number | null } {
+  const old = sets.filter(([set, c, b]) => set !== batchId && c !== null && b !== null).map(([, c, b]) => b! - c!);
+  const fresh = sets.find(([set]) => set === batchId);
+  const reference = fresh?.[2] ?? fresh?.[3] ?? null;
+  return {
+    retention: old.length === 0 ? null : old.reduce((a, b) => a + b, 0) / old.length,
+    plasticity: fresh?.[1] === null || fresh === undefined || reference === null ? null : reference - fresh[1],
+  };
 }

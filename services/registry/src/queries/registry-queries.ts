@@ -83,6 +83,18 @@ export class RegistryQueries {
           ? [{ checkpointId: c.checkpointId, batchId: c.batchId, batchLabel: labels.get(labelKey(lineage, c.batchId)) ?? null, outcome: c.decision as 'promoted' | 'rejected', at: c.decidedAt ?? '', rules: (c.decisionRules ?? []) as LineageReport['decisions'][number]['rules'] }]
           : [],
       ),
+      retention: checkpoints
+        .filter((c) => c.scoredAt !== null)
+        .map((c) => ({
+          checkpointId: c.checkpointId,
+          batchId: c.batchId,
+          baselineId: c.baselineId,
+          decision: c.decision as 'promoted' | 'rejected' | null,
+          retention: c.retention,
+          plasticity: c.plasticity,
+          bwt: c.bwt,
+          forgetting: c.forgetting,
+        })),
     };
   }
 

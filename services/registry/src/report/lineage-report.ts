@@ -34,6 +34,21 @@ export interface ChampionChangeView {
   eventId: string;
 }
 
+/** How a scored candidate compared with the champion of its time (BPB gains: > 0 is better). */
+export interface RetentionView {
+  checkpointId: string;
+  batchId: string;
+  /** The champion it was scored against; null for a lineage's first model (compared with the untrained one). */
+  baselineId: string | null;
+  decision: 'promoted' | 'rejected' | null;
+  /** Mean over the earlier sets of champion BPB − candidate BPB; < 0: it forgot. */
+  retention: number | null;
+  /** On the new set: champion (or untrained) BPB − candidate BPB. */
+  plasticity: number | null;
+  bwt: number | null;
+  forgetting: number | null;
+}
+
 export interface LineageReport {
   lineage: string;
   preset: string | null;
@@ -42,6 +57,8 @@ export interface LineageReport {
   matrix: RetentionMatrix;
   history: ChampionChangeView[];
   decisions: DecisionView[];
+  /** Every scored candidate in save order. */
+  retention: RetentionView[];
 }
 
 export function reportFromLineageState(state: LineageState): LineageReport {
@@ -74,5 +91,23 @@ export function reportFromLineageState(state: LineageState): LineageReport {
     matrix: buildRetentionMatrix(state.batches.map((b) => b.batchId), candidates, labelOf),
     history: state.history.map((h) => ({ ...h })),
     decisions,
+    retention: checkpoints.flatMap((c) =>
+      c.scores
+        ? [
+            {
+              checkpointId: c.checkpointId,
+              batchId: c.batchId,
+              baselineId: c.scores.baselineId,
+              decision: c.decision?.outcome ?? null,
+              retention: finiteOrNull(c.scores.retention),
+              plasticity: finiteOrNull(c.scores.plasticity),
+              bwt: finiteOrNull(c.scores.bwt),
+              forgetting: finiteOrNull(c.scores.forgetting),
+            },
+          ]
+        : [],
+    ),
   };
 }
+
+const finiteOrNull = (x: number | null): number | null => (x !== null && Number.isFinite(x) ? x : null);

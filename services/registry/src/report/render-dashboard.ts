@@ -119,6 +119,25 @@ function rulesCell(d: DecisionView, name: BatchName): string {
     .join('<br>');
 }
 
+/** A gain with its sign in colour: green when the candidate did better, red when worse. */
+const gain = (x: number | null): string => (x === null || !Number.isFinite(x) ? '–' : `<span class="${x >= 0 ? 'pass' : 'fail'}">${x >= 0 ? '+' : ''}${x.toFixed(4)}</span>`);
+
+function retentionTable(report: LineageReport, name: BatchName): string {
+  return table(
+    ['candidate', 'batch', 'against', 'retention (old sets)', 'plasticity (new set)', 'BWT', 'forgetting', 'decision'],
+    report.retention.map((r) => [
+      escapeHtml(r.checkpointId),
+      `<span title="${escapeHtml(batchTitle(name, r.batchId))}">${escapeHtml(name(r.batchId))}</span>`,
+      escapeHtml(r.baselineId ?? 'untrained model'),
+      gain(r.retention),
+      gain(r.plasticity),
+      gain(r.bwt),
+      fmt(r.forgetting, 4),
+      escapeHtml(r.decision ?? 'pending'),
+    ]),
+  );
+}
+
 function table(head: string[], rows: string[][]): string {
   if (rows.length === 0) return '<p class="empty">None yet.</p>';
   return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
@@ -161,6 +180,9 @@ svg .axis{font-size:11px;fill:#444}svg .cell{font-size:11px;fill:#111}svg .frame
 ${heatmap(report, name)}
 <h2>BPB per held-out set over increments</h2>
 ${bpbChart(report, name)}
+<h2>Retention and plasticity per candidate</h2>
+<p class="note">Against the champion of its time, in BPB (positive: the candidate is better; retention is the mean over the earlier sets). Forgetting ≥ 0 is how far the earlier sets fell from their best.</p>
+${retentionTable(report, name)}
 <h2>Champion history</h2>
 ${history}
 <h2>Decisions</h2>

@@ -25,6 +25,20 @@ describe('lineage dashboard', () => {
       ['c2', STORY_LABELS.b2, 'promoted'],
       ['c3', null, 'rejected'],
     ]);
+    // c1 is the first model (against the untrained one); c3 forgot b1 (3.03 → 3.5) while learning b3
+    expect(report.retention.map((r) => [r.checkpointId, r.baselineId, r.decision, r.retention, r.plasticity])).toEqual([
+      ['c1', null, 'promoted', null, 5],
+      ['c2', 'c1', 'promoted', expect.closeTo(-0.03, 12), 1.5],
+      ['c3', 'c2', 'rejected', expect.closeTo((-0.47 + 0.1) / 2, 12), 2],
+    ]);
+  });
+
+  it('shows retention and plasticity per candidate, signed and coloured', () => {
+    const html = renderDashboard(reportFromLineageState(state));
+    const section = html.slice(html.indexOf('<h2>Retention and plasticity per candidate</h2>'), html.indexOf('<h2>Champion history</h2>'));
+    expect(section.match(/<tr>/g)).toHaveLength(1 + 3); // head + one row per scored candidate
+    expect(section).toContain('<td>c1</td><td><span title="era 1: 1790–1835 (batch b1)">era 1: 1790–1835</span></td><td>untrained model</td><td>–</td><td><span class="pass">+5.0000</span></td>');
+    expect(section).toContain('<td>c3</td><td><span title="b3">b3</span></td><td>c2</td><td><span class="fail">-0.1850</span></td><td><span class="pass">+2.0000</span></td>');
   });
 
   it('renders one self-contained page: heatmap cells, BPB lines, history and failed rules', () => {
