@@ -15,6 +15,9 @@ needs_infra=0
 if [[ $needs_infra == 1 && ${RATCHET_SKIP_INFRA:-0} != 1 ]]; then
   # promtool checks the Prometheus configs and alert rules (int tier); it starts no server.
   deploy/prometheus/install-promtool.sh || { echo "installing promtool failed"; echo "0 passed, 1 failed"; exit 1; }
+  # kustomize renders k8s/ for its checks (int tier); built once from the Go module proxy, cached.
+  RATCHET_KUSTOMIZE=$(k8s/install-kustomize.sh) || { echo "installing kustomize failed"; echo "0 passed, 1 failed"; exit 1; }
+  export RATCHET_KUSTOMIZE
   [[ ${RATCHET_KEEP_INFRA:-0} == 1 ]] || trap 'deploy/local/down.sh >/dev/null 2>&1' EXIT
   deploy/local/up.sh >/dev/null || { echo "provisioning failed"; echo "0 passed, 1 failed"; exit 1; }
   set -a

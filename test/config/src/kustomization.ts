@@ -1,6 +1,6 @@
 // A small reader of our kustomize trees: which files a kustomization pulls in, the objects they
 // hold, and the ConfigMap/Secret values the generators produce. Not a renderer (no patching);
-// kustomize.int.spec.ts renders with `kubectl kustomize` where kubectl exists.
+// kustomize.int.spec.ts renders them with kustomize (k8s/install-kustomize.sh) where it is available.
 import { posix } from 'node:path';
 import { parse } from 'yaml';
 import { Obj, asList, asObj, exists, isObj, parseEnvFile, readText, readYaml, readYamlDocs, str } from './repo-files';
