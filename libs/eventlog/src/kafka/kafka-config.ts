@@ -1,4 +1,5 @@
-// Settings of the Kafka adapter, and the one place that reads the RATCHET_KAFKA_* variables.
+// Settings of the Kafka adapter; kafkaConnectionOptionsFromEnv reads them from RATCHET_KAFKA_* for tests, benchmarks
+// and scripts (the services take them from their configuration, validated at start-up: services/kit).
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 

@@ -1,4 +1,5 @@
-// Settings of the S3 adapter, and the one place that reads the RATCHET_S3_* variables.
+// Settings of the S3 adapter; s3OptionsFromEnv reads them from RATCHET_S3_* for tests, benchmarks and scripts
+// (the services take them from their configuration, validated at start-up: services/kit).
 
 export interface S3ObjectStoreOptions {
   /** Host name or IP of the S3 endpoint, without scheme or port. */

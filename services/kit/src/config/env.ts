@@ -53,6 +53,10 @@ export const BaseEnv = z.object({
   RATCHET_S3_SECRET_KEY: z.string().default('ratchet-secret'),
   RATCHET_S3_BUCKET: z.string().default('ratchet'),
   RATCHET_S3_REGION: z.string().default('us-east-1'),
+  /** Path-style URLs (http://host/bucket/key), as local and most self-hosted S3 servers want; false for virtual-hosted style. */
+  RATCHET_S3_PATH_STYLE: bool.default(true),
+  /** Multipart part size for checkpoints; S3's minimum is 5. Default: the adapter's 8. */
+  RATCHET_S3_PART_SIZE_MB: z.coerce.number().int().min(5).optional(),
 });
 
 export type BaseConfig = z.infer<typeof BaseEnv>;

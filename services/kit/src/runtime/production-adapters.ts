@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { TOPICS } from '@ratchet/contracts';
 import { EventLog, KafkaConnectionOptions, KafkaEventLog } from '@ratchet/eventlog';
-import { ObjectStore, S3ObjectStore } from '@ratchet/objectstore';
+import { ObjectStore, S3ObjectStore, S3ObjectStoreOptions } from '@ratchet/objectstore';
 import { BaseConfig } from '../config/env';
 
 export function kafkaConnection(config: BaseConfig): KafkaConnectionOptions {
@@ -21,10 +21,10 @@ export function kafkaConnection(config: BaseConfig): KafkaConnectionOptions {
 /** Topic names with the configured prefix (tests and multi-tenant clusters use one). */
 export const topicName = (config: BaseConfig, topic: (typeof TOPICS)[keyof typeof TOPICS]): string => `${config.RATCHET_KAFKA_TOPIC_PREFIX}${topic}`;
 
-export async function createProductionAdapters(config: BaseConfig): Promise<{ eventLog: EventLog; objectStore: ObjectStore }> {
+export function s3Options(config: BaseConfig): S3ObjectStoreOptions {
   const endpoint = new URL(config.RATCHET_S3_ENDPOINT);
   const useSSL = endpoint.protocol === 'https:';
-  const objectStore = await S3ObjectStore.open({
+  const options: S3ObjectStoreOptions = {
     endPoint: endpoint.hostname,
     port: endpoint.port ? Number(endpoint.port) : useSSL ? 443 : 80,
     useSSL,
@@ -32,7 +32,14 @@ export async function createProductionAdapters(config: BaseConfig): Promise<{ ev
     secretKey: config.RATCHET_S3_SECRET_KEY,
     region: config.RATCHET_S3_REGION,
     bucket: config.RATCHET_S3_BUCKET,
-  });
+    pathStyle: config.RATCHET_S3_PATH_STYLE,
+  };
+  if (config.RATCHET_S3_PART_SIZE_MB !== undefined) options.partSizeBytes = config.RATCHET_S3_PART_SIZE_MB * 1024 * 1024;
+  return options;
+}
+
+export async function createProductionAdapters(config: BaseConfig): Promise<{ eventLog: EventLog; objectStore: ObjectStore }> {
+  const objectStore = await S3ObjectStore.open(s3Options(config));
   const eventLog = await KafkaEventLog.open({
     ...kafkaConnection(config),
     topic: topicName(config, TOPICS.events),
