@@ -1,4 +1,5 @@
-// The registry on the embedded runtime (file event log, local object store, SQLite file) in a temp dir.
+// The registry on the embedded runtime (file event log, local object store, SQLite file) in a temp dir;
+// its API test also runs with the read models in PostgreSQL (the production database).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { AnyEvent } from '@ratchet/contracts';
 import { waitFor } from '@ratchet/eventlog/testing';
 import { LineageEvents } from './__fixtures__/lineage-events';
 import { RunningRegistry, appendAll, projected, startRegistry, storeTinyCheckpoint } from './__fixtures__/registry-app';
+import { TestSchemas } from './__fixtures__/test-schemas';
 import * as tf from '@tensorflow/tfjs-core';
 import { dumpReadModels } from './db/canonical-dump';
 import { ChampionModels } from './generation/champion-models';
@@ -21,7 +23,9 @@ jest.setTimeout(120_000);
 describe('registry on the embedded runtime', () => {
   let dir: string;
   let registry: RunningRegistry | null = null;
-  const start = async () => (registry = await startRegistry({ RATCHET_DATA_DIR: dir }));
+  const schemas = new TestSchemas();
+  afterAll(() => schemas.dropAll());
+  const start = async (database: Record<string, string> = {}) => (registry = await startRegistry({ RATCHET_DATA_DIR: dir, ...database }));
   const stop = async () => {
     await registry?.app.close();
     registry = null;
@@ -33,8 +37,13 @@ describe('registry on the embedded runtime', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('decides promotions, answers the API, rolls back, generates, and rebuilds to the same content', async () => {
-    const r = await start();
+  const databases: [string, () => Record<string, string>][] = [
+    ['SQLite', () => ({})],
+    ['PostgreSQL', () => ({ RATCHET_DATABASE_URL: schemas.url, RATCHET_DATABASE_SCHEMA: schemas.fresh() })],
+  ];
+
+  it.each(databases)('decides promotions, answers the API, rolls back, generates, and rebuilds to the same content (read models in %s)', async (_name, database) => {
+    const r = await start(database());
     const http = () => request(r.server as never);
     const e = new LineageEvents('sotu');
     const manifest = await storeTinyCheckpoint(r.store, 'checkpoints/sotu/c1');

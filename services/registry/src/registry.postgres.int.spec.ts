@@ -3,40 +3,22 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import request from 'supertest';
 import { STORY_LABELS, lineageStory } from './__fixtures__/lineage-story';
 import { RunningRegistry, appendAll, projected, startRegistry } from './__fixtures__/registry-app';
-import { loadRegistryConfig } from './config';
+import { TestSchemas } from './__fixtures__/test-schemas';
 import { dumpReadModels } from './db/canonical-dump';
 import { openDataSource } from './db/data-source';
 import { RegistryQueries } from './queries/registry-queries';
 
 jest.setTimeout(120_000);
 
-const url = loadRegistryConfig().RATCHET_DATABASE_URL;
-if (!url) {
-  throw new Error('RATCHET_DATABASE_URL is not set: start deploy/local/up.sh and load its settings (set -a; . /tmp/ratchet-infra/env; set +a)');
-}
-const databaseUrl: string = url;
+const schemas = new TestSchemas();
+const databaseUrl = schemas.url;
+const freshSchema = () => schemas.fresh();
 
 describe('registry read models on PostgreSQL', () => {
-  const schemas: string[] = [];
-  const freshSchema = () => {
-    const schema = `registry_test_${process.pid}_${Date.now().toString(36)}_${schemas.length}`;
-    schemas.push(schema);
-    return schema;
-  };
-
-  afterAll(async () => {
-    const client = new Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-      await client.end();
-    }
-  });
+  afterAll(() => schemas.dropAll());
 
   it('migrates an empty database to exactly the entities, and back down', async () => {
     const schema = freshSchema();
