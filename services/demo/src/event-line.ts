@@ -27,7 +27,7 @@ export function describeEvent(event: AnyEvent, name: (batchId: string) => string
     case 'ModelPromoted':
       return `PROMOTED ${short(event.data.checkpointId)} (was ${short(event.data.previousId)})`;
     case 'PromotionRejected':
-      return `REJECTED ${short(event.data.checkpointId)}: ${event.data.rules.filter((r) => !r.passed).map((r) => `${r.rule}${r.evalSet ? `@${r.evalSet}` : ''} ${r.message ? `(${r.message})` : `${fmt(r.value)} vs ${fmt(r.threshold)}`}`).join(', ')}`;
+      return `REJECTED ${short(event.data.checkpointId)}: ${event.data.rules.filter((r) => !r.passed).map((r) => `${r.rule}${r.evalSet ? ` on ${name(r.evalSet)}` : ''} ${r.message ? `(${r.message})` : `${fmt(r.value)} vs ${fmt(r.threshold)}`}`).join(', ')}`;
     case 'ChampionRolledBack':
       return `champion rolled back from ${short(event.data.from)} to ${short(event.data.to)} by ${event.data.by}: ${event.data.reason}`;
     default: {

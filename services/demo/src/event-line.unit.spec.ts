@@ -26,4 +26,13 @@ describe('event lines', () => {
     const rejected = createEvent('PromotionRejected', { checkpointId: 'ck-2', championId: 'ck-1', policy: {}, rules }, origin);
     expect(describeEvent(rejected)).toBe('REJECTED ck-2: scored (not scored after 3 attempts: sha256 differs)');
   });
+
+  it('names the held-out set of each failed rule by its batch name', () => {
+    const rules = [
+      { rule: 'retention', passed: false, value: 0.05, threshold: 0.02, evalSet: 'batch-1' },
+      { rule: 'plasticity', passed: true, value: 0.3, threshold: 0.01, evalSet: 'batch-2' },
+    ];
+    const rejected = createEvent('PromotionRejected', { checkpointId: 'ck-2', championId: 'ck-1', policy: {}, rules }, origin);
+    expect(describeEvent(rejected, (id) => (id === 'batch-1' ? '1790-1835' : id))).toBe('REJECTED ck-2: retention on 1790-1835 0.050 vs 0.020');
+  });
 });

@@ -12,7 +12,7 @@ import { ConsoleView } from './console-view';
 import { corpusFolder } from './corpus';
 import { EmbeddedRuntime, startEmbedded } from './embedded-runtime';
 import { DemoOptions, USAGE, UsageError, parseOptions } from './options';
-import { formatDecisions, formatMatrix } from './summary';
+import { formatDecisions, formatMatrix, formatRejections } from './summary';
 import { registryClient } from './registry-client';
 import { waitForDecisions } from './wait-for-decisions';
 
@@ -49,6 +49,7 @@ async function run(options: DemoOptions): Promise<void> {
     const outcomes = await runtime.ingest.get(IngestService).ingestDirectory(corpus, options.lineage);
     const accepted = outcomes.filter((o) => o.outcome.status === 'accepted').length;
     view.line(`ingested ${outcomes.length} batches from ${corpus} (${accepted} accepted)`);
+    for (const line of formatRejections(outcomes)) view.line(line);
 
     const events = await waitForDecisions(runtime.eventLog, options.lineage, accepted, 60 * 60_000);
     view.closeBar();

@@ -1,5 +1,7 @@
 // Command-line flags of `npm run demo`.
 import { parseArgs } from 'node:util';
+import { strategyFromSettings } from '@ratchet/continual';
+import { configFromName } from '@ratchet/gpt';
 
 export interface DemoOptions {
   corpus: string;
@@ -33,6 +35,15 @@ const positive = (name: string, raw: string | undefined, fallback: number): numb
   return value;
 };
 
+/** Runs a library check, turning its error into a usage error about `flag`. */
+function usage(flag: string, check: () => unknown): void {
+  try {
+    check();
+  } catch (error) {
+    throw new UsageError(`${flag}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 export function parseOptions(argv: string[]): DemoOptions | 'help' {
   let parsed;
   try {
@@ -60,6 +71,9 @@ export function parseOptions(argv: string[]): DemoOptions | 'help' {
   const v = parsed.values;
   if (v.help) return 'help';
   if (!['wasm', 'cpu', 'tensorflow', 'auto'].includes(v.backend!)) throw new UsageError(`--backend must be wasm, cpu, tensorflow or auto, got "${v.backend}"`);
+  // the libraries' own checks, as the registry applies them to a lineage's config
+  usage('--preset', () => configFromName(v.preset!));
+  usage('--strategy', () => strategyFromSettings({ spec: v.strategy! }, v.strategy!));
   return {
     corpus: v.corpus!,
     preset: v.preset!,

@@ -45,6 +45,13 @@ describe('demo flags', () => {
     expect(() => parseOptions(argv)).toThrow(new UsageError(message));
   });
 
+  it('refuses an unknown preset or strategy with the reason the libraries give', () => {
+    expect(() => parseOptions(['--preset', 'gpt-5'])).toThrow(/^--preset: unknown GPT preset "gpt-5"; known presets: tiny, /);
+    expect(() => parseOptions(['--strategy', 'replay+ewx'])).toThrow(/^--strategy: .*unknown strategy "ewx"/);
+    expect(() => parseOptions(['--strategy', 'distill'])).toThrow(/^--strategy: .*replay/);
+    expect(parseOptions(['--strategy', 'replay+distill'])).toMatchObject({ strategy: 'replay+distill' });
+  });
+
   it('refuses an unknown flag', () => {
     expect(() => parseOptions(['--stepz', '4'])).toThrow(UsageError);
   });

@@ -1,5 +1,6 @@
 // The demo's closing report on the terminal: the R matrix, every decision with its reasons.
 import { AnyEvent, EventOf } from '@ratchet/contracts';
+import type { DirectoryOutcome } from '@ratchet/ingest-service';
 import type { RetentionMatrix } from '@ratchet/registry-service';
 
 const num = (x: number | null | undefined, d = 3): string => (x === null || x === undefined ? '   -  ' : x.toFixed(d));
@@ -33,6 +34,20 @@ export function formatDecisions(events: AnyEvent[], name: (batchId: string) => s
     for (const r of d.data.rules) {
       lines.push(`      ${r.passed ? 'pass' : 'FAIL'} ${r.rule}${r.evalSet ? ` on ${name(r.evalSet)}` : ''}: ${num(r.value, 4)} (threshold ${num(r.threshold, 4)})${r.message ? ` ${r.message}` : ''}`);
     }
+  }
+  return lines;
+}
+
+/** The records ingest refused, per folder with their positions and reasons (the first few), and where all of them were kept. */
+export function formatRejections(outcomes: readonly DirectoryOutcome[], shown = 5): string[] {
+  const lines: string[] = [];
+  for (const { folder, outcome } of outcomes) {
+    if (outcome.rejected.length === 0) continue;
+    const kept = 'rejectedTo' in outcome && outcome.rejectedTo ? `; all of them kept at ${outcome.rejectedTo}` : '';
+    const what = outcome.status === 'rejected' ? 'nothing valid left, batch rejected' : 'the valid records went on';
+    lines.push(`  ${folder}: ${outcome.rejected.length} bad record(s), ${what}${kept}`);
+    for (const r of outcome.rejected.slice(0, shown)) lines.push(`      record ${r.position}${r.field ? ` (${r.field})` : ''}: ${r.reason} [${r.code}]`);
+    if (outcome.rejected.length > shown) lines.push(`      ... and ${outcome.rejected.length - shown} more`);
   }
   return lines;
 }

@@ -1,5 +1,5 @@
 import { AnyEvent, EventDataOf, EventName, createEvent } from '@ratchet/contracts';
-import { formatDecisions } from './summary';
+import { formatDecisions, formatRejections } from './summary';
 
 const sha = 'a'.repeat(64);
 const ev = <N extends EventName>(name: N, data: EventDataOf<N>): AnyEvent =>
@@ -33,6 +33,31 @@ describe('the closing list of decisions', () => {
       '      FAIL retention on era1: 0.0500 (threshold 0.0200) old set got worse',
       '      pass plasticity on era2: 0.3000 (threshold 0.0100)',
       '  era3: training failed (diverged): loss is NaN at step 3',
+    ]);
+  });
+});
+
+describe('the list of refused records', () => {
+  it('names each bad record of a folder with its position and reason, the first few of many, and where they were kept', () => {
+    const bad = (position: number) => ({ position, field: 'text', code: 'invalid-field', reason: 'expected string, received number' });
+    const sha = 'b'.repeat(64);
+    const split = { key: 'k', sha256: sha, records: 1, bytes: 1 };
+    const lines = formatRejections(
+      [
+        { folder: 'a-clean', outcome: { status: 'accepted', batchId: 'b1', eventId: 'e1', records: 3, bytes: 3, contentSha256: sha, train: split, heldOut: split, rejected: [] } },
+        { folder: 'b-code', outcome: { status: 'accepted', batchId: 'b2', eventId: 'e2', records: 3, bytes: 3, contentSha256: sha, train: split, heldOut: split, rejected: [bad(61), { position: 62, field: '', code: 'malformed-json', reason: 'not JSON' }], rejectedTo: 'rejected/l/b2.jsonl' } },
+        { folder: 'c-junk', outcome: { status: 'rejected', batchId: 'b3', eventId: 'e3', rejected: [1, 2, 3].map(bad), rejectedTo: 'rejected/l/b3.jsonl' } },
+      ],
+      2,
+    );
+    expect(lines).toEqual([
+      '  b-code: 2 bad record(s), the valid records went on; all of them kept at rejected/l/b2.jsonl',
+      '      record 61 (text): expected string, received number [invalid-field]',
+      '      record 62: not JSON [malformed-json]',
+      '  c-junk: 3 bad record(s), nothing valid left, batch rejected; all of them kept at rejected/l/b3.jsonl',
+      '      record 1 (text): expected string, received number [invalid-field]',
+      '      record 2 (text): expected string, received number [invalid-field]',
+      '      ... and 1 more',
     ]);
   });
 });
