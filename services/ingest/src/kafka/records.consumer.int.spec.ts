@@ -232,6 +232,59 @@ describe('Kafka records consumer', () => {
     }
   }, 120_000);
 
+  it('when a second instance joins the group and the first one leaves, every record lands in exactly one batch', async () => {
+    const groupPrefix = `${prefix}g.`;
+    // two ingest instances of one deployment on the production runtime: one consumer group, the Kafka event log, S3
+    const groupConfig = { ...config, RATCHET_KAFKA_TOPIC_PREFIX: groupPrefix, RATCHET_SEAL_RECORDS: 4, RATCHET_DATA_DIR: join(dir, 'group') };
+    const startInstance = () => startService(AppModule.register(groupConfig), { name: 'ingest', config: groupConfig, embedded: true });
+    const buffered = async (app: INestApplication) =>
+      (await app.get(Metrics).registry.getSingleMetric('ratchet_ingest_records_buffered')!.get()).values.reduce((n, v) => n + v.value, 0);
+    const lineages = ['grp-a', 'grp-b', 'grp-c', 'grp-d']; // keys over both partitions
+    const producer = connection.producer();
+    await producer.connect();
+    const send = (round: number) =>
+      producer.send({ topic: `${groupPrefix}${TOPICS.records}`, messages: lineages.map((l) => ({ key: l, value: JSON.stringify({ text: `${l} record ${round}` }) })) });
+    const first = await startInstance();
+    const eventLog = first.get<EventLog>(EVENT_LOG);
+    let second: INestApplication | null = null;
+    try {
+      // half of every lineage's first batch is read (and held, uncommitted) by the first instance
+      for (const round of [0, 1]) await send(round);
+      await waitFor(async () => (await buffered(first)) === 2 * lineages.length, 30_000, 'the first instance to buffer 8 records');
+      // a second instance joins: the partitions are split, and each re-reads from the committed offsets
+      second = await startInstance();
+      for (const round of [2, 3]) await send(round);
+      await waitFor(async () => (await arrivals(eventLog)).length === lineages.length, 60_000, 'one batch per lineage');
+      // the first leaves: the second takes every partition
+      const laterLog = second.get<EventLog>(EVENT_LOG);
+      const store = second.get<ObjectStore>(OBJECT_STORE);
+      await first.close();
+      for (const round of [4, 5, 6, 7]) await send(round);
+      const arrived = await waitFor(async () => {
+        const a = await arrivals(laterLog);
+        return a.length >= 2 * lineages.length ? a : null;
+      }, 60_000, 'the second batch of every lineage');
+      expect(arrived).toHaveLength(2 * lineages.length);
+      const texts: string[] = [];
+      for (const e of arrived) {
+        expect(e.data.records).toBe(4);
+        for (const split of [e.data.train, e.data.heldOut]) texts.push(...(await store.get(split.key)).toString().trim().split('\n').map((l) => JSON.parse(l).text as string));
+      }
+      const sent = lineages.flatMap((l) => [0, 1, 2, 3, 4, 5, 6, 7].map((round) => `${l} record ${round}`));
+      expect(texts.sort()).toEqual(sent.sort()); // each record once: none lost, none in two batches
+    } finally {
+      await producer.disconnect();
+      await second?.close();
+      await first.close().catch(() => undefined);
+      const admin = connection.admin();
+      await admin.connect();
+      const topics = (await admin.listTopics()).filter((t) => t.startsWith(groupPrefix));
+      await admin.deleteTopics({ topics }).catch(() => undefined);
+      await admin.deleteGroups([`${groupPrefix}ingest`, `${groupPrefix}ingest-events`]).catch(() => undefined);
+      await admin.disconnect();
+    }
+  }, 180_000);
+
   async function readDeadLetters(atLeast: number): Promise<KafkaMessage[]> {
     const seen: KafkaMessage[] = [];
     dlqReader = connection.consumer(`${prefix}dlq-reader`);

@@ -116,6 +116,12 @@ export class RecordsConsumer implements OnApplicationBootstrap, BeforeApplicatio
     this.sealer.clear();
     this.offsets.clear();
     this.clock.clear();
+    this.showBuffered();
+  }
+
+  private showBuffered(): void {
+    this.metrics.buffered.reset();
+    for (const [lineage, records] of Object.entries(this.sealer.buffered())) this.metrics.buffered.set({ lineage }, records);
   }
 
   private async handle({ topic, partition, message }: EachMessagePayload): Promise<void> {
@@ -151,6 +157,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, BeforeApplicatio
         }
       }
       await this.commit();
+      this.showBuffered();
     } catch (error) {
       this.fail(error);
     }
@@ -161,6 +168,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, BeforeApplicatio
     try {
       for (const batch of this.sealer.due(this.clock.now(Date.now()))) await this.process(batch);
       await this.commit();
+      this.showBuffered();
     } catch (error) {
       this.fail(error);
     }
