@@ -24,7 +24,8 @@ for (const lib of readdirSync(join(root, 'libs'))) {
   if (existsSync(join(dir, 'src'))) {
     walk(join(dir, 'src'), (file) => {
       const text = readFileSync(file, 'utf8');
-      if (/from\s+['"]@nestjs\/|require\(\s*['"]@nestjs\//.test(text)) offenders.push(`${file} imports @nestjs`);
+      // static (`from`), side-effect (`import '…'`), dynamic (`import('…')`) and CommonJS imports
+      if (/(?:from|import|import\s*\(|require\s*\()\s*['"`]@nestjs(?:\/|['"`])/.test(text)) offenders.push(`${file} imports @nestjs`);
     });
   }
 }
