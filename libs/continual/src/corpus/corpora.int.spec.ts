@@ -17,10 +17,14 @@ describe('loadCorpusDir', () => {
     await writeFile(join(dir, '01-first', 'ignored.csv'), 'x,y');
     await writeFile(join(dir, '02-second', 'records.jsonl'), '{"text":"one"}\n\n{"nope":1}\nnot json\n{"text":"two"}\n');
     await writeFile(join(dir, 'README'), 'a file at the top is not a batch');
+    await mkdir(join(dir, '.git'));
+    await writeFile(join(dir, '.git', 'HEAD.txt'), 'a hidden folder is not a batch');
+    await writeFile(join(dir, '01-first', '.a.txt.swp'), 'nor is an editor file');
+    await writeFile(join(dir, '01-first', '.hidden.txt'), 'nor a hidden file');
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('reads one batch per sub-folder in name order, .txt and .jsonl records in file order', async () => {
+  it('reads one batch per sub-folder in name order, .txt and .jsonl records in file order, hidden ones left out', async () => {
     const { batches, skipped } = await loadCorpusDir(dir);
     expect(batches.map((b) => b.id)).toEqual(['01-first', '02-second']);
     expect(batches[0].records).toEqual(['first file', 'second file']);

@@ -1,8 +1,8 @@
 /**
  * Loads a corpus folder: one sub-folder per batch, in arrival order (sorted by name), each with
  * `.txt` files (one record per file) and/or `.jsonl` files (one `{"text": ...}` record per line).
- * Files are read in name order; other files are ignored; blank lines and records without a
- * string `text` are skipped and counted.
+ * Files are read in name order; other files are ignored, and so are hidden folders and files
+ * (`.git`, editor swap files); blank lines and records without a string `text` are skipped and counted.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,10 +21,12 @@ export async function loadCorpusDir(dir: string): Promise<LoadedCorpus> {
   const batches: CorpusBatch[] = [];
   const skipped: { file: string; line: number; reason: string }[] = [];
   for (const name of entries) {
+    if (name.startsWith('.')) continue;
     const batchDir = join(dir, name);
     if (!(await stat(batchDir)).isDirectory()) continue;
     const records: string[] = [];
     for (const file of (await readdir(batchDir)).sort(byName)) {
+      if (file.startsWith('.')) continue;
       const path = join(batchDir, file);
       if (file.endsWith('.txt')) {
         const text = await readFile(path, 'utf8');
