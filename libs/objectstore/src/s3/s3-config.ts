@@ -32,13 +32,8 @@ function required(env: Env, name: string): string {
   return value;
 }
 
-/**
- * RATCHET_S3_ENDPOINT (a URL such as http://127.0.0.1:19000), RATCHET_S3_ACCESS_KEY,
- * RATCHET_S3_SECRET_KEY, RATCHET_S3_BUCKET (all required), RATCHET_S3_REGION,
- * RATCHET_S3_PATH_STYLE (default true) and RATCHET_S3_PART_SIZE_MB.
- */
-export function s3OptionsFromEnv(env: Env = process.env): S3ObjectStoreOptions {
-  const raw = required(env, 'RATCHET_S3_ENDPOINT');
+/** Host, port and TLS of an endpoint URL such as http://127.0.0.1:19000 (the port defaults by scheme). */
+export function s3Endpoint(raw: string): Pick<S3ObjectStoreOptions, 'endPoint' | 'port' | 'useSSL'> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -47,10 +42,17 @@ export function s3OptionsFromEnv(env: Env = process.env): S3ObjectStoreOptions {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`RATCHET_S3_ENDPOINT must be http(s), got "${raw}"`);
   const useSSL = url.protocol === 'https:';
+  return { endPoint: url.hostname, port: url.port ? Number(url.port) : useSSL ? 443 : 80, useSSL };
+}
+
+/**
+ * RATCHET_S3_ENDPOINT (a URL such as http://127.0.0.1:19000), RATCHET_S3_ACCESS_KEY,
+ * RATCHET_S3_SECRET_KEY, RATCHET_S3_BUCKET (all required), RATCHET_S3_REGION,
+ * RATCHET_S3_PATH_STYLE (default true) and RATCHET_S3_PART_SIZE_MB.
+ */
+export function s3OptionsFromEnv(env: Env = process.env): S3ObjectStoreOptions {
   const options: S3ObjectStoreOptions = {
-    endPoint: url.hostname,
-    port: url.port ? Number(url.port) : useSSL ? 443 : 80,
-    useSSL,
+    ...s3Endpoint(required(env, 'RATCHET_S3_ENDPOINT')),
     accessKey: required(env, 'RATCHET_S3_ACCESS_KEY'),
     secretKey: required(env, 'RATCHET_S3_SECRET_KEY'),
     region: env.RATCHET_S3_REGION?.trim() || 'us-east-1',

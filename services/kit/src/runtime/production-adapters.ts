@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { TOPICS } from '@ratchet/contracts';
 import { EventLog, KafkaConnectionOptions, KafkaEventLog } from '@ratchet/eventlog';
-import { ObjectStore, S3ObjectStore, S3ObjectStoreOptions } from '@ratchet/objectstore';
+import { ObjectStore, S3ObjectStore, S3ObjectStoreOptions, s3Endpoint } from '@ratchet/objectstore';
 import { BaseConfig } from '../config/env';
 
 export function kafkaConnection(config: BaseConfig): KafkaConnectionOptions {
@@ -22,12 +22,8 @@ export function kafkaConnection(config: BaseConfig): KafkaConnectionOptions {
 export const topicName = (config: BaseConfig, topic: (typeof TOPICS)[keyof typeof TOPICS]): string => `${config.RATCHET_KAFKA_TOPIC_PREFIX}${topic}`;
 
 export function s3Options(config: BaseConfig): S3ObjectStoreOptions {
-  const endpoint = new URL(config.RATCHET_S3_ENDPOINT);
-  const useSSL = endpoint.protocol === 'https:';
   const options: S3ObjectStoreOptions = {
-    endPoint: endpoint.hostname,
-    port: endpoint.port ? Number(endpoint.port) : useSSL ? 443 : 80,
-    useSSL,
+    ...s3Endpoint(config.RATCHET_S3_ENDPOINT),
     accessKey: config.RATCHET_S3_ACCESS_KEY,
     secretKey: config.RATCHET_S3_SECRET_KEY,
     region: config.RATCHET_S3_REGION,

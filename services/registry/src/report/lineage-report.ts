@@ -34,7 +34,7 @@ export interface ChampionChangeView {
   eventId: string;
 }
 
-/** How a scored candidate compared with the champion of its time (BPB gains: > 0 is better). */
+/** How a scored candidate compared with the champion of its time (BPB gains: > 0 is better; as scored, so possibly NaN). */
 export interface RetentionView {
   checkpointId: string;
   batchId: string;
@@ -99,15 +99,13 @@ export function reportFromLineageState(state: LineageState): LineageReport {
               batchId: c.batchId,
               baselineId: c.scores.baselineId,
               decision: c.decision?.outcome ?? null,
-              retention: finiteOrNull(c.scores.retention),
-              plasticity: finiteOrNull(c.scores.plasticity),
-              bwt: finiteOrNull(c.scores.bwt),
-              forgetting: finiteOrNull(c.scores.forgetting),
+              retention: c.scores.retention,
+              plasticity: c.scores.plasticity,
+              bwt: c.scores.bwt,
+              forgetting: c.scores.forgetting,
             },
           ]
         : [],
     ),
   };
 }
-
-const finiteOrNull = (x: number | null): number | null => (x !== null && Number.isFinite(x) ? x : null);
